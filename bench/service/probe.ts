@@ -1,0 +1,63 @@
+// Load-robust figures for a bench server, asked for by the driver over IPC ('reset' before a phase, 'report'
+// after): process CPU (all threads, so a writer worker counts too), main-thread event-loop utilisation and the
+// event-loop delay histogram. On a shared, loaded machine these move far less than requests/s do.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Session } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// XZ_BENCH_PROFILE=<dir>: a CPU profile of the main thread per phase (start-up excluded), for chrome://inspect.
+const profileDir = process.env.XZ_BENCH_PROFILE;
+let session: Session | undefined;
+let phase = 0;
+const post = (method: string, params?: object) =>
+  new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+
+export interface ProbeReport {
+  cpuUs: number;
+  mainActiveUs: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+export function installProbe(): void {
+  if (!process.send) return;
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
+  let cpu0 = process.cpuUsage();
+  let elu0 = performance.eventLoopUtilization();
+  process.on('message', (m: unknown) => {
+    if (m === 'reset') {
+      if (profileDir) {
+        session ??= new Session();
+        session.connect();
+        void post('Profiler.enable').then(() => post('Profiler.start'));
+      }
+      cpu0 = process.cpuUsage();
+      elu0 = performance.eventLoopUtilization();
+      lag.reset();
+      process.send!({ reset: true });
+    } else if (m === 'report') {
+      const cpu = process.cpuUsage(cpu0);
+      const elu = performance.eventLoopUtilization(elu0);
+      const r: ProbeReport = {
+        cpuUs: cpu.user + cpu.system,
+        mainActiveUs: elu.active * 1000,
+        lagP50Ms: lag.percentile(50) / 1e6,
+        lagP99Ms: lag.percentile(99) / 1e6,
+        lagMaxMs: lag.max / 1e6,
+      };
+      if (session) {
+        const s = session;
+        void post('Profiler.stop').then((res: { profile: unknown }) => {
+          writeFileSync(join(profileDir!, `${process.argv[2] ?? 'server'}-${++phase}.cpuprofile`), JSON.stringify(res.profile));
+          s.disconnect();
+          process.send!({ report: r });
+        });
+        return;
+      }
+      process.send!({ report: r });
+    }
+  });
+}

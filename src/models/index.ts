@@ -1,0 +1,22 @@
+// Public API of the models area: scorecards, GBDT, import, registry, ModelHost and metrics.
+export { ModelError } from './errors.js';
+export { loadCsv, datasetFromCsv, parseCsv, encodeTarget, subset, rowRecord, isMissing, type Dataset, type Column, type NumericColumn, type CategoricalColumn, type TargetSpec, type LoadOptions } from './data.js';
+export { stratifiedSplit, stratifiedKFold, outOfTimeSplit, rng, type Split } from './split.js';
+export { auc, ks, gini, logLoss, liftTable, psi, evaluate, type Metrics, type DecileRow } from './metrics.js';
+export { fitBinning, fitBinnings, editBinning, applySpec, woeFor, woeColumn, binIndex, type Bin, type BinSpec, type VariableBinning, type BinningOptions, type BinMethod, type Monotonic } from './binning.js';
+export { fitLogistic, type LogisticFit, type LogisticOptions } from './logistic.js';
+export { selectVariables, vif, pearson, type SelectionOptions, type SelectionResult, type SelectionStep } from './selection.js';
+export { trainScorecard, scoreRecord, scorecardReasons, scorecardTable, scoreToProbability, DEFAULT_SCALING, type ScorecardModel, type ScorecardOptions, type Scaling, type ScorecardVariable, type ScorecardRow } from './scorecard.js';
+export { scorecardNode, type ScorecardNodeOptions } from './export-node.js';
+export { exportScorecardPmml, importPmml, scorePmmlScorecard, scoreRegression, type PmmlScorecardModel, type RegressionModel } from './pmml.js';
+export { CompiledEnsemble, validateEnsemble, type EnsembleModel, type TreeArrays } from './ensemble.js';
+export { trainGbdt, GBDT_DEFAULTS, type GbdtOptions, type GbdtProgress, type TrainInput } from './gbdt/train.js';
+export { trainGbdtInWorker } from './gbdt/run.js';
+export { importXgboostJson } from './import/xgboost.js';
+export { importLightgbmText } from './import/lightgbm.js';
+export { loadOnnxModel, type OnnxModel, type OnnxModelOptions } from './import/onnx.js';
+export { compileModel, importModelText, type ModelArtifact, type Predictor, type Prediction, type Reason } from './model.js';
+export { riskScores, evaluateScores, checkFeatures, type EvaluationReport } from './evaluate.js';
+export { trainModel, type TrainOptions, type TrainResult, type TrainProgress } from './pipeline.js';
+export { InMemoryModelRepository, FileModelRepository, checkModelId, type ModelRepository, type ModelVersion, type NewModelVersion, type ModelVersionSummary } from './registry.js';
+export { RegistryModelHost, loadModelHost, type RegistryModelHostOptions } from './host.js';

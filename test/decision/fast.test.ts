@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileExpression } from '../../src/expression/index.js';
+import { BatchFailure, ExpressionBatch, specialize } from '../../src/decision/fast.js';
+
+const sources = ['a', 'a.b', 'a.b.c', 'a.list', 'a.obj', 'a.d', 'a.b > 3', 'a.b >= 3.5', 'a.b < -1', 'a.b <= 0', 'a.b == 2', 'a.b != 2', 'a.flag == true', 'a.flag != false', 'a.s == "x"', "a.s != 'x'", 'a.s == ""', 'a.toString', 'a.valueOf > 1', 'hasOwnProperty == true', 'a.s in ["x", "y"]', "a.s in ['x','']", 'a.b in [1, 2, 3.5]', 'a.b in [-1]'];
+const inputs: unknown[] = [
+  {},
+  { a: null },
+  { a: 5 },
+  { a: { b: 3 } },
+  { a: { b: 4, flag: true, s: 'x' } },
+  { a: { b: '3', flag: 'true', s: 5 } },
+  { a: { b: null, flag: null, s: null } },
+  { a: { b: { c: 1 } } },
+  { a: { b: [1, 2] } },
+  { a: { b: -2, flag: false, s: '' } },
+  { a: { list: [1, { x: 2 }], obj: { y: null }, d: new Date(0), b: undefined } },
+  { a: Object.assign(Object.create(null), { list: ['x'], obj: {} }) },
+  { a: { list: () => 1, obj: Symbol('s') } },
+  Object.assign(Object.create({ a: { b: 9 } }), {}),
+  null,
+  [1, 2],
+];
+
+test('the fast paths give exactly what the compiled expression gives', () => {
+  for (const src of sources) {
+    const slow = compileExpression(src);
+    const fast = specialize(slow);
+    assert.notEqual(fast, slow, `${src} is specialised`);
+    for (const input of inputs) {
+      let expected: unknown;
+      let expectedErr = false;
+      try {
+        expected = slow.evaluate(input, undefined, {});
+      } catch {
+        expectedErr = true;
+      }
+      if (expectedErr) assert.throws(() => fast.evaluate(input, undefined, {}), `${src} on ${JSON.stringify(input)} throws`);
+      else assert.deepEqual(fast.evaluate(input, undefined, {}), expected, `${src} on ${JSON.stringify(input)}`);
+    }
+  }
+});
+
+test('other shapes, reserved words and prototype keys are left to the compiled expression', () => {
+  for (const src of ['a.b + 1', 'true', 'null', 'a.constructor', 'a.b in [1, "x"]', 'a.b in []', 'a.b > "x"', 'len(a) > 1', '$.x == 1', 'a.b == 1 and c']) {
+    const slow = compileExpression(src);
+    assert.equal(specialize(slow), slow, src);
+  }
+});
+
+test('ExpressionBatch answers exactly as each expression does, failures included', () => {
+  const exprs = [...sources, 'a.s in ["x", "y"]', 'a.b in [1, 2]', 'a.b + 1', 'len(a) > 1', 'a.b + "x"'].map((src) => specialize(compileExpression(src)));
+  const batch = new ExpressionBatch(exprs);
+  const out: unknown[] = [];
+  for (const input of inputs) {
+    batch.evaluateAll(input, { now: 0 }, out);
+    exprs.forEach((e, i) => {
+      let expected: unknown;
+      let threw = false;
+      try {
+        expected = e.evaluate(input, undefined, {});
+      } catch {
+        threw = true;
+      }
+      if (threw) assert.ok(out[i] instanceof BatchFailure, `${e.source} on ${JSON.stringify(input)} reports the failure`);
+      else assert.deepEqual(out[i], expected, `${e.source} on ${JSON.stringify(input)}`);
+    });
+  }
+});

@@ -1,0 +1,134 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { trainGbdt, type GbdtProgress } from '../../src/models/gbdt/train.js';
+import { trainGbdtInWorker } from '../../src/models/gbdt/run.js';
+import { CompiledEnsemble } from '../../src/models/ensemble.js';
+import { fitBins, binIndexOf, MISSING_BIN } from '../../src/models/gbdt/binner.js';
+import type { Column } from '../../src/models/data.js';
+import { rng } from '../../src/models/split.js';
+import { auc } from '../../src/models/metrics.js';
+import { ModelError } from '../../src/models/errors.js';
+
+// y depends on an interaction (a·b), on c only through missingness, and not at all on noise.
+function synth(n: number, seed: number) {
+  const r = rng(seed);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  const c = new Float64Array(n);
+  const noise = new Float64Array(n);
+  const city: (string | null)[] = [];
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    a[i] = r() * 2 - 1;
+    b[i] = r() * 2 - 1;
+    const missing = r() < 0.3;
+    c[i] = missing ? NaN : r();
+    noise[i] = r();
+    const k = Math.floor(r() * 3);
+    city.push(['bj', 'sh', 'gz'][k]!);
+    const z = 3 * a[i]! * b[i]! + (missing ? 1.5 : -0.5) + (k === 2 ? 1 : 0);
+    y[i] = r() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+  }
+  const columns: Column[] = [
+    { name: 'a', kind: 'numeric', values: a },
+    { name: 'b', kind: 'numeric', values: b },
+    { name: 'c', kind: 'numeric', values: c },
+    { name: 'noise', kind: 'numeric', values: noise },
+    { name: 'city', kind: 'categorical', values: city },
+  ];
+  return { columns, y };
+}
+
+function scores(m: CompiledEnsemble, cols: Column[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = m.predict(Object.fromEntries(cols.map((c) => [c.name, c.values[i]])));
+  return out;
+}
+
+test('binner: ≤255 bins, missing gets its own code', () => {
+  const v = Float64Array.from({ length: 10000 }, (_, i) => (i % 7 === 0 ? NaN : i));
+  const b = fitBins(v, 255);
+  assert.ok(b.uppers.length <= 255);
+  assert.equal(binIndexOf(b, NaN), MISSING_BIN);
+  assert.equal(binIndexOf(b, -5), 0);
+  assert.equal(binIndexOf(b, 1e9), b.uppers.length - 1);
+  const few = fitBins(Float64Array.from([1, 2, 2, 3]), 255);
+  assert.deepEqual([...few.uppers], [1.5, 2.5, Infinity]);
+});
+
+for (const growth of ['depthwise', 'leafwise'] as const) {
+  test(`${growth}: learns interactions, missingness and categories; SHAP adds up to the margin`, () => {
+    const tr = synth(6000, 1);
+    const te = synth(3000, 2);
+    const model = trainGbdt(tr, { nEstimators: 60, maxDepth: growth === 'depthwise' ? 4 : 0, growth, maxLeaves: 12 });
+    const c = new CompiledEnsemble(model);
+    const a = auc(te.y, scores(c, te.columns, 3000));
+    assert.ok(a > 0.78, `test AUC ${a}`);
+    if (growth === 'leafwise') assert.ok(model.trees.every((t) => t.feature.filter((f) => f < 0).length <= 12));
+    else assert.ok(model.trees.every((t) => t.feature.length <= 31));
+    const imp = model.importance!;
+    assert.ok(imp.a! > imp.noise! && imp.c! > imp.noise!, JSON.stringify(imp));
+    // Missing c is learned as risky: same row, c missing vs present.
+    const row = { a: 0, b: 0, c: 0.5, noise: 0.5, city: 'bj' };
+    assert.ok(c.predict({ ...row, c: null }) > c.predict(row) + 0.1);
+    assert.ok(c.predict({ ...row, city: 'gz' }) > c.predict(row));
+    const x = c.vector({ ...row, c: null });
+    const phi = c.shap(x);
+    assert.ok(Math.abs(phi.reduce((s, v) => s + v, 0) - c.margin(x)) < 1e-9);
+    assert.equal(c.reasons(x, 2)[0]!.feature, 'c');
+  });
+}
+
+test('row/column subsampling is seeded; early stopping keeps the best iteration', () => {
+  const tr = synth(3000, 3);
+  const va = synth(1500, 4);
+  const opts = { nEstimators: 20, subsample: 0.7, colsampleByTree: 0.6, seed: 5 };
+  assert.deepEqual(trainGbdt(tr, opts).trees, trainGbdt(tr, opts).trees);
+  assert.notDeepEqual(trainGbdt(tr, { ...opts, seed: 6 }).trees, trainGbdt(tr, opts).trees);
+  const progress: GbdtProgress[] = [];
+  // A huge learning rate overfits fast, so validation loss turns up and training stops early.
+  const m = trainGbdt({ ...tr, valid: va }, { nEstimators: 300, learningRate: 1, maxDepth: 6, minChildWeight: 0, lambda: 0, earlyStoppingRounds: 5 }, (p) => progress.push(p));
+  assert.ok(progress.length < 300, `${progress.length} rounds`);
+  const best = m.training!.bestIteration as number;
+  assert.equal(m.trees.length, best);
+  assert.equal(progress.length, best + 5);
+  assert.ok(progress.every((p) => p.validLoss !== undefined));
+});
+
+test('bad options give clear errors', () => {
+  const tr = synth(200, 1);
+  assert.throws(() => trainGbdt(tr, { maxBins: 300 }), (e: unknown) => e instanceof ModelError && /maxBins/.test(e.message));
+  assert.throws(() => trainGbdt(tr, { subsample: 0 }), /subsample/);
+  assert.throws(() => trainGbdt(tr, { learningRate: -1 }), /learningRate/);
+});
+
+test('training in a worker thread streams progress and returns the same model', async () => {
+  const tr = synth(2000, 7);
+  const seen: number[] = [];
+  const m = await trainGbdtInWorker(tr, { nEstimators: 15 }, (p) => seen.push(p.iteration));
+  assert.deepEqual(seen, Array.from({ length: 15 }, (_, i) => i + 1));
+  assert.deepEqual(m.trees, trainGbdt(tr, { nEstimators: 15 }).trees);
+  await assert.rejects(trainGbdtInWorker(tr, { maxBins: 999 }), /maxBins/);
+});
+
+test('threads: the helper thread gives the same model as one thread, across trainings of different shapes', () => {
+  const full = synth(14000, 8);
+  const narrow = { columns: full.columns.slice(0, 3), y: full.y };
+  const runs = [
+    [full, { nEstimators: 25 }],
+    [narrow, { nEstimators: 15, maxDepth: 3 }],
+    [full, { nEstimators: 10, subsample: 0.8, colsampleByTree: 0.8 }],
+  ] as const;
+  for (const [data, opts] of runs) {
+    const one = trainGbdt(data, { ...opts, threads: 1 });
+    const two = trainGbdt(data, { ...opts, threads: 2 });
+    assert.deepEqual(two.trees, one.trees);
+    assert.equal(two.baseMargin, one.baseMargin);
+  }
+  // A training started from a progress callback (helper busy) runs on one thread and still matches.
+  let inner: ReturnType<typeof trainGbdt> | undefined;
+  trainGbdt(full, { nEstimators: 3, threads: 2 }, (p) => {
+    if (p.iteration === 1) inner = trainGbdt(narrow, { nEstimators: 15, maxDepth: 3, threads: 2 });
+  });
+  assert.deepEqual(inner!.trees, trainGbdt(narrow, { nEstimators: 15, maxDepth: 3, threads: 1 }).trees);
+});
