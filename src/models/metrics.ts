@@ -168,3 +168,118 @@ export function evaluate(y: ArrayLike<number>, scores: ArrayLike<number>, probab
   if (probabilities) m.logLoss = logLoss(y, scores);
   return m;
 }
+
+// ---------------------------------------------------------------- curves for charts
+// Down-sampled to a fixed number of points so a version's stored report stays small whatever the row count.
+
+export interface RocCurve {
+  /** False positive rate (share of goods flagged) and true positive rate (share of bads flagged), from (0,0) to (1,1). */
+  fpr: number[];
+  tpr: number[];
+}
+
+/** Cumulative bad and good shares when cutting at each distinct score, riskiest first; ties move together. */
+function cumulative(y: ArrayLike<number>, scores: ArrayLike<number>): { pop: number[]; bad: number[]; good: number[] } {
+  const n = y.length;
+  const idx = order(scores).reverse();
+  let pos = 0;
+  for (let i = 0; i < n; i++) pos += y[i] ? 1 : 0;
+  const neg = n - pos;
+  const pop = [0];
+  const bad = [0];
+  const good = [0];
+  let cp = 0;
+  let cn = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
+    for (let k = i; k <= j; k++) {
+      if (y[idx[k]!]) cp++;
+      else cn++;
+    }
+    pop.push((j + 1) / n);
+    bad.push(pos ? cp / pos : 0);
+    good.push(neg ? cn / neg : 0);
+    i = j + 1;
+  }
+  return { pop, bad, good };
+}
+
+/** Keeps at most `points` entries (always the first and last), evenly spaced by index. */
+function thin(len: number, points: number): number[] {
+  if (len <= points) return Array.from({ length: len }, (_, i) => i);
+  const out: number[] = [];
+  for (let k = 0; k < points; k++) out.push(Math.round((k * (len - 1)) / (points - 1)));
+  return out;
+}
+
+const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/** ROC curve of risk scores (higher = riskier), at most `points` points. */
+export function rocCurve(y: ArrayLike<number>, scores: ArrayLike<number>, points = 101): RocCurve {
+  const c = cumulative(y, scores);
+  const keep = thin(c.pop.length, points);
+  return { fpr: keep.map((i) => r6(c.good[i]!)), tpr: keep.map((i) => r6(c.bad[i]!)) };
+}
+
+export interface KsCurve {
+  /** Share of the population cut off, riskiest first. */
+  population: number[];
+  /** Cumulative share of bads and of goods at that cut. */
+  bad: number[];
+  good: number[];
+  ks: number;
+  /** Population share where the gap is largest. */
+  at: number;
+}
+
+/** KS curve: cumulative bad and good shares against population share, riskiest first. */
+export function ksCurve(y: ArrayLike<number>, scores: ArrayLike<number>, points = 101): KsCurve {
+  const c = cumulative(y, scores);
+  let best = 0;
+  let at = 0;
+  for (let i = 0; i < c.pop.length; i++) {
+    const gap = Math.abs(c.bad[i]! - c.good[i]!);
+    if (gap > best) {
+      best = gap;
+      at = c.pop[i]!;
+    }
+  }
+  const keep = thin(c.pop.length, points);
+  return { population: keep.map((i) => r6(c.pop[i]!)), bad: keep.map((i) => r6(c.bad[i]!)), good: keep.map((i) => r6(c.good[i]!)), ks: best, at };
+}
+
+export interface Histogram {
+  /** bins + 1 edges; bin k is [edges[k], edges[k+1]), the last one closed. */
+  edges: number[];
+  /** One count array per series, in the order given. */
+  counts: number[][];
+}
+
+/** Counts of several score series on shared equal-width bins over their joint range (NaN skipped). */
+export function histogram(series: ArrayLike<number>[], bins = 20): Histogram {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (Number.isNaN(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (lo === Infinity) return { edges: [], counts: series.map(() => []) };
+  if (hi === lo) hi = lo + 1;
+  const width = (hi - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, k) => r6(lo + k * width));
+  const counts = series.map((s) => {
+    const c = new Array<number>(bins).fill(0);
+    for (let i = 0; i < s.length; i++) {
+      const v = s[i]!;
+      if (Number.isNaN(v)) continue;
+      c[Math.min(bins - 1, Math.floor((v - lo) / width))]!++;
+    }
+    return c;
+  });
+  return { edges, counts };
+}

@@ -24,7 +24,7 @@ export interface TrainOptions {
   split?: Split;
   testFraction?: number;
   seed?: number;
-  /** Train GBDT in a worker thread (default true). */
+  /** Train GBDT in a worker thread (default true; false when the caller already is one). */
   worker?: boolean;
   onProgress?: (p: TrainProgress) => void;
 }
@@ -36,6 +36,10 @@ export interface TrainResult {
   /** PSI of test scores against train scores. */
   psi: number;
   trainSeconds: number;
+  /** The rows each part used (indices into the dataset). */
+  split: Split;
+  /** Risk per row (higher = riskier) of each part, aligned with split.train / split.test: for curves and histograms. */
+  risk: { train: Float64Array; test: Float64Array };
 }
 
 export async function trainModel(ds: Dataset, o: TrainOptions): Promise<TrainResult> {
@@ -66,7 +70,7 @@ export async function trainModel(ds: Dataset, o: TrainOptions): Promise<TrainRes
   const rTrain = riskScores(p, train);
   const rTest = riskScores(p, test);
   const probs = model.type === 'scorecard' || model.type === 'ensemble';
-  const result = { model, train: evaluateScores(train.y, rTrain, probs), test: evaluateScores(test.y, rTest, probs), psi: psi(rTrain, rTest), trainSeconds };
+  const result = { model, train: evaluateScores(train.y, rTrain, probs), test: evaluateScores(test.y, rTest, probs), psi: psi(rTrain, rTest), trainSeconds, split, risk: { train: rTrain, test: rTest } };
   o.onProgress?.({ stage: 'done' });
   return result;
 }

@@ -22,6 +22,8 @@ export interface ModelVersion {
   metrics?: Record<string, unknown>;
   author?: string;
   description?: string;
+  /** Trained by the service: curves, histograms and tables for the console (TrainingReport in src/service). */
+  report?: object;
   /** ISO-8601 UTC. */
   createdAt: string;
   model: ModelArtifact;

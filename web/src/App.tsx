@@ -9,7 +9,7 @@ import { getToken, onUnauthorized, setToken, api } from './api.js';
 import { navigate, useRoute } from './route.js';
 import { Login } from './pages/Login.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
-import { ApartmentOutlined, DashboardOutlined, DeploymentUnitOutlined, FileSearchOutlined, SafetyCertificateOutlined, SettingOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, DashboardOutlined, DeploymentUnitOutlined, ExperimentOutlined, FileSearchOutlined, SafetyCertificateOutlined, SettingOutlined } from '@ant-design/icons';
 
 const Dashboard = lazy(() => import('./pages/Dashboard.js'));
 const Strategies = lazy(() => import('./pages/Strategies.js'));
@@ -18,6 +18,7 @@ const Decisions = lazy(() => import('./pages/Decisions.js'));
 const Lists = lazy(() => import('./pages/Lists.js'));
 const Settings = lazy(() => import('./pages/Settings.js'));
 const GraphPage = lazy(() => import('./pages/Graph.js'));
+const Models = lazy(() => import('./pages/Models.js'));
 
 export function App() {
   const { lang, setLang, tr } = useI18n();
@@ -33,6 +34,7 @@ export function App() {
   else if (page === 'strategies') body = <Strategies />;
   else if (page === 'decisions') body = <Decisions eventId={route[1]} />;
   else if (page === 'lists') body = <Lists />;
+  else if (page === 'models') body = <Models modelId={route[1]} version={route[2]} />;
   else if (page === 'graph') body = <GraphPage tab="explorer" subjectId={route[1]} />;
   else if (page === 'rings') body = <GraphPage tab="rings" />;
   else if (page === 'settings') body = <Settings />;
@@ -73,6 +75,7 @@ export function App() {
                   { key: 'decisions', icon: <FileSearchOutlined />, label: tr('Decisions', '决策记录') },
                   { key: 'graph', icon: <ApartmentOutlined />, label: <span data-testid="menu-graph">{tr('Link graph', '关联图谱')}</span> },
                   { key: 'lists', icon: <SafetyCertificateOutlined />, label: tr('Name lists', '名单管理') },
+                  { key: 'models', icon: <ExperimentOutlined />, label: <span data-testid="menu-models">{tr('Models', '模型')}</span> },
                   { key: 'settings', icon: <SettingOutlined />, label: tr('Settings', '设置') },
                 ]}
               />

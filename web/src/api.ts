@@ -1,4 +1,5 @@
 // A small fetch wrapper for the service's /v1 API: adds the session token, parses JSON, turns error bodies into ApiError.
+import type { ModelSummary, ModelVersionDetail, PromoteResult, TrainingJob } from './types.js';
 
 const TOKEN_KEY = 'xiezhi.token';
 let token: string | null = localStorage.getItem(TOKEN_KEY);
@@ -62,6 +63,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>;
   /** Raw body (e.g. CSV text) sent with this content type instead of JSON. */
   raw?: { body: BodyInit; contentType: string };
+  /** A multipart form (file uploads); the browser sets the content type with its boundary. */
+  form?: FormData;
   /** Return the response text instead of parsed JSON. */
   text?: boolean;
 }
@@ -77,7 +80,8 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   let payload: BodyInit | undefined;
-  if (opts.raw) {
+  if (opts.form) payload = opts.form;
+  else if (opts.raw) {
     headers['content-type'] = opts.raw.contentType;
     payload = opts.raw.body;
   } else if (body !== undefined) {
@@ -96,3 +100,21 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   }
   return parsed as T;
 }
+
+// ---------------------------------------------------------------- models
+
+export const listModels = () => api<{ items: ModelSummary[] }>('GET', '/v1/models').then((r) => r.items);
+
+/** A version without its artifact (trees, bins): metrics, binning tables and the training report. */
+export const getModelVersion = (id: string, version: number | 'latest') =>
+  api<ModelVersionDetail>('GET', `/v1/models/${encodeURIComponent(id)}/versions/${version}`, undefined, { query: { artifact: false } });
+
+/** Starts a training job from a CSV file and options (form fields); answers once the file is checked. */
+export const startTraining = (form: FormData) => api<TrainingJob>('POST', '/v1/model-jobs', undefined, { form });
+
+export const getTrainingJob = (jobId: string) => api<TrainingJob>('GET', `/v1/model-jobs/${encodeURIComponent(jobId)}`);
+
+export const listTrainingJobs = () => api<{ items: TrainingJob[] }>('GET', '/v1/model-jobs').then((r) => r.items);
+
+export const promoteModel = (id: string, version: number, body: { strategyId: string; scorecardNode?: string; prefix?: string }) =>
+  api<PromoteResult>('POST', `/v1/models/${encodeURIComponent(id)}/versions/${version}/promote`, body);

@@ -69,3 +69,39 @@ export function decisionLabel(tr: I18n['tr'], d: string | undefined): string {
 }
 
 export const decisionColor: Record<string, string> = { approve: 'green', review: 'gold', reject: 'red' };
+
+/** Model types as the registry names them. */
+export function modelTypeLabel(tr: I18n['tr'], t: string | undefined): string {
+  switch (t) {
+    case 'scorecard':
+      return tr('Scorecard', '评分卡');
+    case 'ensemble':
+    case 'gbdt':
+      return tr('GBDT', '梯度提升树');
+    case 'pmml-scorecard':
+      return tr('PMML scorecard', 'PMML 评分卡');
+    case 'regression':
+      return tr('Regression', '回归模型');
+    default:
+      return t ?? '-';
+  }
+}
+
+/** Stages of a training job (GET /v1/model-jobs/:id). */
+export function trainingStageLabel(tr: I18n['tr'], stage: string): string {
+  const labels: Record<string, [string, string]> = {
+    reading: ['Reading the file', '读取文件'],
+    accepted: ['File checked', '文件已校验'],
+    split: ['Splitting train/test', '划分训练/测试集'],
+    binning: ['Binning variables', '变量分箱'],
+    fitting: ['Selecting and fitting', '变量筛选与拟合'],
+    boosting: ['Growing trees', '训练树模型'],
+    evaluating: ['Scoring', '打分评估'],
+    report: ['Computing curves', '计算曲线'],
+    registering: ['Registering the version', '登记模型版本'],
+    done: ['Done', '完成'],
+    failed: ['Failed', '失败'],
+  };
+  const l = labels[stage];
+  return l ? tr(l[0], l[1]) : stage;
+}

@@ -1,5 +1,6 @@
 // Model registry routes: list a tenant's models, read one version, register a new version (a model file from
-// `xiezhi model train --out` / `xiezhi model import --out`, or a raw XGBoost JSON / LightGBM text / PMML).
+// `xiezhi model train --out` / `xiezhi model import --out`, or a raw XGBoost JSON / LightGBM text / PMML),
+// train a new version from an uploaded CSV (a job with progress), and promote a version into a strategy draft.
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../auth.js';
 import { HttpError, badRequest, fromStoreError, notFound } from '../errors.js';
@@ -7,6 +8,11 @@ import type { TenantModels } from '../models.js';
 import type { ServiceContext } from '../context.js';
 import { ModelError } from '../../models/errors.js';
 import { importModelText, type ModelArtifact } from '../../models/model.js';
+import { TrainingJobs } from '../model-training.js';
+import { trainingRoutes } from '../model-training-routes.js';
+import { promoteIntoGraph } from '../model-promotion.js';
+import { validateStrategy } from '../engine.js';
+import { strategyOut } from './strategies.js';
 
 const ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,99}$';
 
@@ -45,6 +51,11 @@ export function modelRoutes(app: FastifyInstance, ctx: ServiceContext, models: T
           required: ['id', 'v'],
           properties: { id: { type: 'string', pattern: ID_PATTERN }, v: { type: 'string', pattern: '^([1-9][0-9]{0,8}|latest)$', description: 'a version number or latest' } },
         },
+        querystring: {
+          type: 'object',
+          properties: { artifact: { type: 'boolean', default: true, description: 'false leaves out the model artifact (trees, bins): metrics, binning and report only' } },
+          additionalProperties: false,
+        },
       },
     },
     async (req) => {
@@ -52,6 +63,11 @@ export function modelRoutes(app: FastifyInstance, ctx: ServiceContext, models: T
       const { id, v } = req.params as { id: string; v: string };
       const found = await models.repository(a.tenantId).get(id, v === 'latest' ? undefined : Number(v));
       if (!found) throw notFound(`model ${id} version ${v}`);
+      if ((req.query as { artifact?: boolean }).artifact === false) {
+        // The console's detail view: tables and curves without the (possibly multi-MiB) trees.
+        const { model: _model, ...rest } = found;
+        return rest;
+      }
       return found;
     },
   );
@@ -113,6 +129,73 @@ export function modelRoutes(app: FastifyInstance, ctx: ServiceContext, models: T
       } catch (err) {
         throw modelError(err);
       }
+    },
+  );
+
+  const jobs = new TrainingJobs(models, ctx.clock, {
+    onRegistered: (tenantId, v, job) =>
+      ctx.store.audit.record(tenantId, { actor: job.author, action: 'model.train', entityType: 'model', entityId: v.id, detail: { version: v.version, type: v.type, jobId: job.id, auc: job.result?.metrics.auc } }),
+  });
+  app.addHook('onClose', () => jobs.close());
+  trainingRoutes(app, jobs);
+
+  app.post(
+    '/v1/models/:id/versions/:v/promote',
+    {
+      schema: {
+        tags,
+        summary: 'Promote a version into a strategy draft / 将模型版本推送到策略草稿',
+        description:
+          'Writes a new draft of the strategy: every `model` node with this modelId is pinned to the version; for a scorecard, ' +
+          '`scorecardNode` names a `scorecard` node whose bins and points are replaced by the version\'s. Test and publish the draft as usual.',
+        params: {
+          type: 'object',
+          required: ['id', 'v'],
+          properties: { id: { type: 'string', pattern: ID_PATTERN }, v: { type: 'string', pattern: '^([1-9][0-9]{0,8}|latest)$' } },
+        },
+        body: {
+          type: 'object',
+          required: ['strategyId'],
+          additionalProperties: false,
+          properties: {
+            strategyId: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+            scorecardNode: { type: 'string', minLength: 1, maxLength: 200 },
+            prefix: { type: 'string', maxLength: 100, pattern: '^([A-Za-z_$][A-Za-z0-9_$]*\\.)*$' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const a = requireRole(req, 'analyst');
+      const { id, v } = req.params as { id: string; v: string };
+      const b = req.body as { strategyId: string; scorecardNode?: string; prefix?: string };
+      const version = await models.repository(a.tenantId).get(id, v === 'latest' ? undefined : Number(v));
+      if (!version) throw notFound(`model ${id} version ${v}`);
+      const s = await ctx.store.strategies.get(a.tenantId, b.strategyId);
+      if (!s) throw new HttpError(404, 'not_found', `strategy ${b.strategyId} not found / 策略 ${b.strategyId} 不存在`, [{ field: 'body.strategyId', message: 'no such strategy' }]);
+      let out: ReturnType<typeof promoteIntoGraph>;
+      try {
+        out = promoteIntoGraph(s.draft, version, { ...(b.scorecardNode ? { scorecardNode: b.scorecardNode } : {}), ...(b.prefix !== undefined ? { prefix: b.prefix } : {}) });
+      } catch (err) {
+        if (err instanceof ModelError) throw new HttpError(422, err.code, `${err.message} / ${err.zh}`, [{ field: err.code === 'no_matching_node' && b.scorecardNode ? 'body.scorecardNode' : 'body.strategyId', message: err.message }]);
+        throw err;
+      }
+      let updated;
+      try {
+        updated = await ctx.store.strategies.updateDraft(a.tenantId, b.strategyId, { draft: out.graph }, a.actor);
+      } catch (err) {
+        throw fromStoreError(err);
+      }
+      await ctx.store.audit.record(a.tenantId, {
+        actor: a.actor,
+        action: 'strategy.promote_model',
+        entityType: 'strategy',
+        entityId: b.strategyId,
+        detail: { modelId: version.id, version: version.version, modelNodes: out.changes.modelNodes.map((n) => n.id), ...(out.changes.scorecardNode ? { scorecardNode: out.changes.scorecardNode.id } : {}) },
+      });
+      // Not refused: a draft may be work in progress. The issues tell the user what to fix before publishing.
+      const issues = validateStrategy(out.graph, await ctx.runtime.compileOptions(a.tenantId));
+      return { strategy: strategyOut(updated), model: { id: version.id, version: version.version, type: version.type }, changes: out.changes, issues };
     },
   );
 }
