@@ -1,13 +1,13 @@
 // POST /v1/model-jobs (a CSV as multipart/form-data or a raw text/csv body, options as form fields or query
 // parameters) starts a training job; GET /v1/model-jobs[/:jobId] reports stage, percent, messages and the
-// registered version. The upload is parsed the way the other imports are: multipart as for statements, a
-// raw CSV body (UTF-8 or GBK) as for name lists.
+// registered version; DELETE /v1/model-jobs/:jobId cancels a running one. The upload is parsed the way the
+// other imports are: multipart as for statements, a raw CSV body (UTF-8 or GBK) as for name lists.
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import { requireRole } from './auth.js';
 import { HttpError, badRequest, notFound, type FieldError } from './errors.js';
 import { errorSchema } from './schemas.js';
-import { TrainingInputError, type TrainingJobs } from './model-training.js';
+import { TrainingInputError, type TrainingJobView, type TrainingJobs } from './model-training.js';
 import type { TrainingRequest } from './model-training-run.js';
 
 export const MAX_TRAINING_FILE = 64 * 1024 * 1024;
@@ -96,7 +96,10 @@ function inputError(e: TrainingInputError): HttpError {
 
 const jobIdParam = { type: 'object', required: ['jobId'], properties: { jobId: { type: 'string', pattern: '^[0-9a-f-]{36}$' } } } as const;
 
-export function trainingRoutes(app: FastifyInstance, jobs: TrainingJobs): void {
+/** Called after a job is cancelled (the audit trail). */
+export type OnCancelled = (tenantId: string, actor: string, job: TrainingJobView) => Promise<void>;
+
+export function trainingRoutes(app: FastifyInstance, jobs: TrainingJobs, onCancelled?: OnCancelled): void {
   const tags = ['models'];
   app.register(async (scope) => {
     // Multipart for the console (a file plus form fields), raw bytes for scripts (options in the query).
@@ -165,4 +168,25 @@ export function trainingRoutes(app: FastifyInstance, jobs: TrainingJobs): void {
     if (!job) throw notFound(`training job ${(req.params as { jobId: string }).jobId} (jobs are kept for an hour on the instance that accepted them)`);
     return job;
   });
+
+  app.delete(
+    '/v1/model-jobs/:jobId',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a running training job / 取消训练任务',
+        description: 'Stops the training thread; the job stays listed as `cancelled` and registers nothing. 409 once the job has finished (or is registering its version).',
+        params: jobIdParam,
+        response: { '4xx': errorSchema },
+      },
+    },
+    async (req) => {
+      const a = requireRole(req, 'analyst');
+      const { jobId } = req.params as { jobId: string };
+      const job = jobs.cancel(a.tenantId, jobId, a.actor);
+      if (!job) throw notFound(`training job ${jobId} (jobs are kept for an hour on the instance that accepted them)`);
+      await onCancelled?.(a.tenantId, a.actor, job);
+      return job;
+    },
+  );
 }

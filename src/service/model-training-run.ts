@@ -5,10 +5,11 @@ import { datasetFromCsv, subset, type Dataset } from '../models/data.js';
 import { decodeCsvBytes } from '../lists/csv.js';
 import { fitBinning, type BinMethod, type VariableBinning } from '../models/binning.js';
 import { ModelError } from '../models/errors.js';
-import type { ModelArtifact } from '../models/model.js';
+import { compileModel, type ModelArtifact } from '../models/model.js';
 import { trainModel, type TrainProgress } from '../models/pipeline.js';
 import { stratifiedSplit } from '../models/split.js';
 import { trainingReport, type TrainingReport } from './model-training-report.js';
+import type { PreparedVersion } from './models.js';
 
 export interface TrainingRequest {
   modelId: string;
@@ -40,7 +41,7 @@ export interface Text {
 export type TrainingMessage =
   | { kind: 'accepted'; dataset: { rows: number; features: number; badRate: number; fingerprint: string } }
   | { kind: 'progress'; stage: string; percent: number; message?: Text }
-  | { kind: 'done'; result: TrainingOutput };
+  | { kind: 'done'; version: PreparedVersion };
 
 export interface TrainingOutput {
   model: ModelArtifact;
@@ -49,6 +50,27 @@ export interface TrainingOutput {
   fingerprint: string;
   metrics: Record<string, number | string>;
   report: TrainingReport;
+}
+
+/**
+ * The version as the registry stores it, serialised here (in the worker): the main thread then only inserts
+ * the text. Checks that the model compiles, as a save through the API would.
+ */
+export function preparedVersion(out: TrainingOutput, req: TrainingRequest, meta: { author: string; description?: string }): PreparedVersion {
+  compileModel(out.model);
+  const v = {
+    id: req.modelId,
+    type: out.model.type,
+    features: out.features,
+    ...(out.binning ? { binning: out.binning } : {}),
+    fingerprint: out.fingerprint,
+    metrics: out.metrics,
+    author: meta.author,
+    ...(meta.description ? { description: meta.description } : {}),
+    report: out.report,
+    model: out.model,
+  };
+  return { id: v.id, type: v.type, author: v.author, metrics: v.metrics, json: JSON.stringify(v) };
 }
 
 const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;

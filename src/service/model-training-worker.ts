@@ -1,10 +1,11 @@
 // Worker-thread entry of a training job: checks the file (answering "accepted" or an input error at once),
-// then trains and posts progress and the result. See model-training.ts for the other side.
+// then trains and posts progress and the version, serialised ready to store. See model-training.ts for the
+// other side.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Dataset } from '../models/data.js';
-import { trainOnDataset, trainingDataset, type TrainingRequest } from './model-training-run.js';
+import { preparedVersion, trainOnDataset, trainingDataset, type TrainingRequest } from './model-training-run.js';
 
-const { csv, request } = workerData as { csv: Uint8Array; request: TrainingRequest };
+const { csv, request, author, description } = workerData as { csv: Uint8Array; request: TrainingRequest; author: string; description?: string };
 const post = (m: unknown) => parentPort!.postMessage(m);
 
 function failure(err: unknown, phase: 'input' | 'training') {
@@ -28,7 +29,8 @@ try {
 if (ds) {
   try {
     const result = await trainOnDataset(ds, request, post);
-    post({ kind: 'done', result });
+    // Serialised here so that storing it is a single insert on the service's event loop.
+    post({ kind: 'done', version: preparedVersion(result, request, { author, ...(description ? { description } : {}) }) });
   } catch (err) {
     post(failure(err, 'training'));
   }

@@ -1,18 +1,18 @@
 // Training jobs of the console's "train a new version": each runs in its own worker thread (the event loop
 // keeps serving decisions), reports stage / percent / messages, and on success registers one new model
-// version for the tenant. Registration is the last step and a single insert, so a failed job leaves nothing.
+// version for the tenant. Registration is the last step and a single insert, so a failed or cancelled job
+// leaves nothing. The worker serialises the version itself: the event loop only inserts the text.
 // Jobs live in this process's memory: GET the job from the instance that accepted it (the version, once
 // registered, is in the database for every instance).
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Clock } from '../core/clock.js';
 import { ModelError } from '../models/errors.js';
-import type { ModelVersion } from '../models/registry.js';
-import type { TenantModels } from './models.js';
-import type { Text, TrainingMessage, TrainingOutput, TrainingRequest } from './model-training-run.js';
+import type { PreparedVersion, SavedVersion, TenantModels } from './models.js';
+import type { Text, TrainingMessage, TrainingRequest } from './model-training-run.js';
 import { HttpError } from './errors.js';
 
-export type JobStatus = 'running' | 'succeeded' | 'failed';
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface TrainingJobView {
   id: string;
@@ -37,12 +37,13 @@ interface Job {
   tenantId: string;
   /** The worker has read and checked the file: the job is visible to GET. */
   accepted: boolean;
-  description?: string;
   view: TrainingJobView;
   worker?: Worker;
   timer?: NodeJS.Timeout;
   /** Fails the job and stops its worker (shutdown). */
   stop?: () => void;
+  /** Marks the job cancelled and stops its worker. */
+  cancel?: (actor: string) => void;
 }
 
 export interface TrainingJobsOptions {
@@ -54,7 +55,7 @@ export interface TrainingJobsOptions {
   keepMs?: number;
   keep?: number;
   /** Called after a version is registered (the audit trail). */
-  onRegistered?: (tenantId: string, v: ModelVersion, job: TrainingJobView) => Promise<void>;
+  onRegistered?: (tenantId: string, v: SavedVersion, job: TrainingJobView) => Promise<void>;
 }
 
 const MAX_MESSAGES = 200;
@@ -100,14 +101,14 @@ export class TrainingJobs {
       createdAt: at,
       updatedAt: at,
     };
-    const job: Job = { tenantId, view, accepted: false, ...(description ? { description } : {}) };
+    const job: Job = { tenantId, view, accepted: false };
     // Our own copy, moved (not copied again) into the worker.
     const data = new Uint8Array(csv);
     const url = new URL(import.meta.url.endsWith('.ts') ? './model-training-worker.ts' : './model-training-worker.js', import.meta.url);
     // From source (tsx) the worker registers tsx's loader itself: loader hooks are per thread.
     const worker = import.meta.url.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData: { csv: data, request }, transferList: [data.buffer] })
-      : new Worker(url, { workerData: { csv: data, request }, transferList: [data.buffer] });
+      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData: { csv: data, request, author, description }, transferList: [data.buffer] })
+      : new Worker(url, { workerData: { csv: data, request, author, description }, transferList: [data.buffer] });
     job.worker = worker;
     this.running++;
     this.jobs.set(view.id, job);
@@ -135,6 +136,14 @@ export class TrainingJobs {
         view.finishedAt = view.updatedAt;
       };
       job.stop = () => fail('shutdown', 'the service stopped during training', '训练期间服务已停止');
+      job.cancel = (actor) => {
+        settle();
+        view.status = 'cancelled';
+        view.stage = 'cancelled';
+        view.error = { code: 'cancelled', message: `cancelled by ${actor}`, zh: `已被 ${actor} 取消` };
+        this.note(view, { en: `cancelled by ${actor}; nothing was registered`, zh: `已被 ${actor} 取消，未登记任何版本` });
+        view.finishedAt = view.updatedAt;
+      };
       const timeoutMs = this.opts.timeoutMs ?? 1_800_000;
       job.timer = setTimeout(() => {
         const t = timeoutMs >= 60_000 ? { en: `${Math.round(timeoutMs / 60_000)} minutes`, zh: `${Math.round(timeoutMs / 60_000)} 分钟` } : { en: `${Math.round(timeoutMs / 1000)} s`, zh: `${Math.round(timeoutMs / 1000)} 秒` };
@@ -157,7 +166,7 @@ export class TrainingJobs {
           else view.updatedAt = this.now();
         } else if (m.kind === 'done') {
           settle();
-          void this.register(job, m.result);
+          void this.register(job, m.version);
         } else if (m.kind === 'error') {
           fail(m.code, m.en, m.zh, m.phase === 'input');
         }
@@ -175,24 +184,15 @@ export class TrainingJobs {
     if (view.messages.length > MAX_MESSAGES) view.messages.splice(1, view.messages.length - MAX_MESSAGES);
   }
 
-  private async register(job: Job, out: TrainingOutput): Promise<void> {
+  private async register(job: Job, prepared: PreparedVersion): Promise<void> {
     const view = job.view;
     view.stage = 'registering';
     view.percent = 97;
     this.note(view, { en: `registering ${view.modelId}`, zh: `登记模型 ${view.modelId}` });
     try {
-      const v = await this.models.register(job.tenantId, {
-        id: view.modelId,
-        model: out.model,
-        features: out.features,
-        ...(out.binning ? { binning: out.binning } : {}),
-        fingerprint: out.fingerprint,
-        metrics: out.metrics,
-        author: view.author,
-        ...(job.description ? { description: job.description } : {}),
-        report: out.report,
-      });
-      view.result = { id: v.id, version: v.version, type: v.type, metrics: out.metrics };
+      // The worker sent the version serialised: here it is one insert (and, for a loaded host, one compile).
+      const v = await this.models.registerPrepared(job.tenantId, prepared);
+      view.result = { id: v.id, version: v.version, type: v.type, metrics: prepared.metrics ?? {} };
       view.status = 'succeeded';
       view.stage = 'done';
       view.percent = 100;
@@ -207,6 +207,22 @@ export class TrainingJobs {
       this.note(view, { en: view.error.message, zh: view.error.zh });
       view.finishedAt = view.updatedAt;
     }
+  }
+
+  /**
+   * Cancels a running job of the tenant: its worker is stopped and nothing is registered. Undefined for an
+   * unknown job or another tenant's; HttpError 409 for a job that has finished or is already registering.
+   */
+  cancel(tenantId: string, id: string, actor: string): TrainingJobView | undefined {
+    const j = this.jobs.get(id);
+    if (!j || !j.accepted || j.tenantId !== tenantId) return undefined;
+    if (j.view.status !== 'running') {
+      throw new HttpError(409, 'job_finished', `training job ${id} has already ${j.view.status === 'succeeded' ? 'succeeded' : j.view.status === 'cancelled' ? 'been cancelled' : 'failed'} / 训练任务已${j.view.status === 'succeeded' ? '完成' : j.view.status === 'cancelled' ? '取消' : '失败'}，无法取消`);
+    }
+    // Past training the version is being inserted: too late to take it back.
+    if (!j.worker) throw new HttpError(409, 'job_registering', `training job ${id} is registering its version and can no longer be cancelled / 训练任务正在登记模型版本，无法取消`);
+    j.cancel!(actor);
+    return structuredClone(j.view);
   }
 
   get(tenantId: string, id: string): TrainingJobView | undefined {

@@ -9,6 +9,20 @@ import { RegistryModelHost } from '../models/host.js';
 import { ModelError } from '../models/errors.js';
 import type { ModelVersionRepo } from '../store/repos/model-versions.js';
 
+/**
+ * A version serialised elsewhere (a training worker): `json` is the whole version as JSON text except
+ * `version` and `createdAt`, which the insert adds. The sender has already checked that the model compiles.
+ */
+export interface PreparedVersion {
+  id: string;
+  type: ModelVersion['type'];
+  author?: string;
+  metrics?: Record<string, unknown>;
+  json: string;
+}
+
+export type SavedVersion = Pick<ModelVersion, 'id' | 'version' | 'type' | 'createdAt'>;
+
 /** ModelRepository over the model_versions table, bound to one tenant. */
 export class SqlModelRepository implements ModelRepository {
   constructor(
@@ -32,6 +46,15 @@ export class SqlModelRepository implements ModelRepository {
       throw new ModelError('bad_model', `the model file cannot be used: ${msg}`, `模型文件无法使用：${msg}`);
     }
     return this.rows.insertNext(this.tenantId, entry.id, (version, at) => ({ ...built, version, createdAt: new Date(at).toISOString() }));
+  }
+
+  /** Stores a prepared version as given: no parse or stringify of the (possibly multi-MiB) model here. */
+  async savePrepared(p: PreparedVersion): Promise<SavedVersion> {
+    checkModelId(p.id);
+    if (!p.json.startsWith('{"')) throw new ModelError('bad_model', 'a prepared version must be a JSON object', '预处理的模型版本必须是 JSON 对象');
+    const row = (version: number, at: number) => ({ id: p.id, version, type: p.type, createdAt: new Date(at).toISOString(), ...(p.author ? { author: p.author } : {}), ...(p.metrics ? { metrics: p.metrics } : {}) });
+    const v = await this.rows.insertNext(this.tenantId, p.id, row, (r) => `{"version":${r.version},"createdAt":${JSON.stringify(r.createdAt)},${p.json.slice(1)}`);
+    return { id: v.id, version: v.version, type: v.type, createdAt: v.createdAt };
   }
 
   async get(id: string, version?: number): Promise<ModelVersion | undefined> {
@@ -98,5 +121,22 @@ export class TenantModels {
     const h = this.hosts.get(tenantId);
     if (h) (await h).own.add(v);
     return v;
+  }
+
+  /**
+   * Saves a prepared version: the insert is the only main-thread work when the tenant's host is not loaded.
+   * A loaded host parses and compiles it in a later turn of the event loop, so the insert and the compile are
+   * two short pauses rather than one long one. Resolves once the tenant's strategies can use it.
+   */
+  async registerPrepared(tenantId: string, p: PreparedVersion): Promise<SavedVersion> {
+    const saved = await this.repository(tenantId).savePrepared(p);
+    const h = this.hosts.get(tenantId);
+    if (h) {
+      const host = await h;
+      // Two check phases apart, so the poll phase between them serves the requests that queued meanwhile.
+      for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
+      host.own.add({ ...(JSON.parse(p.json) as ModelVersion), version: saved.version, createdAt: saved.createdAt });
+    }
+    return saved;
   }
 }

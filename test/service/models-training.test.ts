@@ -236,6 +236,51 @@ describe('training jobs and promotion', { skip }, () => {
     assert.equal((await h.req('GET', '/v1/strategies/promo/history')).json.items.filter((x: any) => x.action === 'strategy.promote_model').length, 1);
   });
 
+  test('a running job can be cancelled: nothing is registered, the audit trail says who', async () => {
+    const res = await h.req('POST', '/v1/model-jobs?id=cancelled-gbdt&type=gbdt&target=creditability&bad=bad&good=good&trees=2000&depth=8', german, h.keyA, { 'content-type': 'text/csv' });
+    assert.equal(res.status, 202, res.text);
+    const id = res.json.id;
+    // Mid-training: wait for the first trees.
+    for (let i = 0; i < 200; i++) {
+      const j = (await h.req('GET', `/v1/model-jobs/${id}`)).json;
+      if (j.stage === 'boosting' || j.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await h.req('GET', `/v1/model-jobs/${id}`)).json.status, 'running', 'still training (2000 deep trees)');
+    // Another tenant's key, and an unknown job: 404, and the job keeps running.
+    assert.equal((await h.req('DELETE', `/v1/model-jobs/${id}`, undefined, h.keyB)).status, 404);
+    assert.equal((await h.req('DELETE', '/v1/model-jobs/00000000-0000-0000-0000-000000000000')).status, 404);
+    assert.equal((await h.req('GET', `/v1/model-jobs/${id}`)).json.status, 'running');
+
+    const c = await h.req('DELETE', `/v1/model-jobs/${id}`);
+    assert.equal(c.status, 200, c.text);
+    assert.equal(c.json.status, 'cancelled');
+    assert.equal(c.json.error.code, 'cancelled');
+    assert.match(c.json.error.message, /^cancelled by apikey:/);
+    assert.match(c.json.error.zh, /^已被 apikey:.*取消$/);
+    assert.ok(c.json.messages.at(-1).zh.includes('未登记任何版本'));
+    assert.ok(c.json.finishedAt);
+    // The worker is gone: nothing changes later, nothing is registered.
+    await new Promise((r) => setTimeout(r, 300));
+    const later = (await h.req('GET', `/v1/model-jobs/${id}`)).json;
+    assert.equal(later.status, 'cancelled');
+    assert.equal(later.result, undefined);
+    assert.deepEqual((await h.req('GET', '/v1/models?id=cancelled-gbdt')).json.items, []);
+
+    const again = await h.req('DELETE', `/v1/model-jobs/${id}`);
+    assert.equal(again.status, 409);
+    assert.equal(again.json.error.code, 'job_finished');
+    assert.match(again.json.error.message, /already been cancelled .*[\u4e00-\u9fff]/);
+    const audit = (await h.req('GET', '/v1/audit?entityType=model&entityId=cancelled-gbdt')).json.items;
+    assert.equal(audit[0].action, 'model.train_cancel');
+    assert.equal(audit[0].detail.jobId, id);
+    assert.match(audit[0].actor, /^apikey:/);
+    // A job that succeeded cannot be cancelled either.
+    const done = (await h.req('GET', '/v1/model-jobs')).json.items.find((j: any) => j.status === 'succeeded');
+    assert.ok(done, 'an earlier job succeeded');
+    assert.equal((await h.req('DELETE', `/v1/model-jobs/${done.id}`)).status, 409);
+  });
+
   test('running jobs are limited, and a job stopped by shutdown registers nothing', async () => {
     const clock = () => Date.now();
     const models = new TenantModels(modelVersionRepo(h.store.db, clock), clock);
@@ -253,10 +298,15 @@ describe('training jobs and promotion', { skip }, () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(jobs.get(h.ta, job.id)!.status, 'failed');
     assert.deepEqual(await models.repository(h.ta).list('stopped'), []);
-    // The slot is free again.
+    // The slot is free again; the version is usable by the tenant's (already loaded) model host at once.
+    const host = await models.host(h.ta);
     const again = await jobs.start(h.ta, 'user:test', bytes, { ...req, trees: 5, depth: 2 });
     for (let i = 0; i < 200 && jobs.get(h.ta, again.id)!.status === 'running'; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(jobs.get(h.ta, again.id)!.status, 'succeeded');
     assert.equal((await models.repository(h.ta).list('stopped')).length, 1);
+    const stored = (await models.repository(h.ta).get('stopped'))!;
+    assert.deepEqual([stored.version, stored.type, stored.author, stored.model.format], [1, 'ensemble', 'user:test', 'xiezhi.model']);
+    const p = host.predict('stopped', undefined, { duration_in_month: 48, credit_amount: 9000 });
+    assert.ok(p.score > 0 && p.score < 1, `probability ${p.score}`);
   });
 });

@@ -2,10 +2,10 @@
 // done, read the new version's metrics and charts, and promote it into a strategy draft.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, ROOT, apiCall, ensureConsoleBuilt, launchBrowser, shot, skipReason, startService, type Service } from './harness.js';
+import { ADMIN_PASSWORD, API_KEY, ROOT, apiCall, ensureConsoleBuilt, launchBrowser, shot, skipReason, startService, type Service } from './harness.js';
 
 const GERMAN = join(ROOT, '../shared/data/credit/german.csv');
 const skip = skipReason() ?? (existsSync(GERMAN) ? undefined : 'needs ../shared/data/credit/german.csv');
@@ -143,5 +143,21 @@ describe('web console: models', { skip: skip !== undefined }, () => {
     await page.getByTestId('promote-open').click();
     await page.waitForURL(/#\/strategies\/e2e-credit/);
     await page.getByText('Hand scorecard').first().waitFor();
+  });
+
+  test('a running training job is cancelled from the recent jobs', async () => {
+    // A long GBDT (2000 deep trees) started by a script; the page lists it with its progress.
+    const r = await fetch(svc.url + '/v1/model-jobs?id=german-long&type=gbdt&target=creditability&bad=bad&good=good&trees=2000&depth=8', { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'text/csv' }, body: readFileSync(GERMAN) });
+    assert.equal(r.status, 202);
+    const job = (await r.json()) as { id: string };
+    await page.goto(svc.url + '/#/models');
+    const recent = page.getByTestId('recent-jobs');
+    await recent.getByText('german-long').waitFor();
+    await recent.getByTestId('recent-job-cancel').click();
+    await recent.waitFor({ state: 'detached' });
+    const after = (await apiCall(svc.url, 'GET', `/v1/model-jobs/${job.id}`)).body;
+    assert.equal(after.status, 'cancelled');
+    assert.equal(after.error.message, 'cancelled by user:admin');
+    assert.deepEqual((await apiCall(svc.url, 'GET', '/v1/models?id=german-long')).body.items, []);
   });
 });

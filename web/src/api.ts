@@ -114,6 +114,9 @@ export const startTraining = (form: FormData) => api<TrainingJob>('POST', '/v1/m
 
 export const getTrainingJob = (jobId: string) => api<TrainingJob>('GET', `/v1/model-jobs/${encodeURIComponent(jobId)}`);
 
+/** Cancels a running job (the service stops its worker; nothing is registered); 409 once it has finished. */
+export const cancelTrainingJob = (jobId: string) => api<TrainingJob>('DELETE', `/v1/model-jobs/${encodeURIComponent(jobId)}`);
+
 export const listTrainingJobs = () => api<{ items: TrainingJob[] }>('GET', '/v1/model-jobs').then((r) => r.items);
 
 export const promoteModel = (id: string, version: number, body: { strategyId: string; scorecardNode?: string; prefix?: string }) =>

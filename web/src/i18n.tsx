@@ -101,6 +101,7 @@ export function trainingStageLabel(tr: I18n['tr'], stage: string): string {
     registering: ['Registering the version', '登记模型版本'],
     done: ['Done', '完成'],
     failed: ['Failed', '失败'],
+    cancelled: ['Cancelled', '已取消'],
   };
   const l = labels[stage];
   return l ? tr(l[0], l[1]) : stage;

@@ -211,7 +211,7 @@ export interface TrainingJob {
   modelId: string;
   type: 'scorecard' | 'gbdt';
   target: string;
-  status: 'running' | 'succeeded' | 'failed';
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   stage: string;
   percent: number;
   messages: { at: string; en: string; zh: string }[];

@@ -137,7 +137,9 @@ export function modelRoutes(app: FastifyInstance, ctx: ServiceContext, models: T
       ctx.store.audit.record(tenantId, { actor: job.author, action: 'model.train', entityType: 'model', entityId: v.id, detail: { version: v.version, type: v.type, jobId: job.id, auc: job.result?.metrics.auc } }),
   });
   app.addHook('onClose', () => jobs.close());
-  trainingRoutes(app, jobs);
+  trainingRoutes(app, jobs, (tenantId, actor, job) =>
+    ctx.store.audit.record(tenantId, { actor, action: 'model.train_cancel', entityType: 'model', entityId: job.modelId, detail: { jobId: job.id, type: job.type, percent: job.percent } }),
+  );
 
   app.post(
     '/v1/models/:id/versions/:v/promote',

@@ -34,9 +34,10 @@ export interface ModelVersionRow {
 export interface ModelVersionRepo {
   /**
    * Stores the next version of `modelId`: `make(version, createdAt)` returns its type, author, metrics and
-   * content (the whole version, JSON-serialisable). Returns what `make` returned.
+   * content (the whole version, JSON-serialisable). Returns what `make` returned. `content` gives the stored
+   * JSON text instead of JSON.stringify(v) (a version serialised off the main thread).
    */
-  insertNext<T extends { type: string; author?: string; metrics?: Record<string, unknown> }>(tenantId: string, modelId: string, make: (version: number, createdAt: number) => T): Promise<T>;
+  insertNext<T extends { type: string; author?: string; metrics?: Record<string, unknown> }>(tenantId: string, modelId: string, make: (version: number, createdAt: number) => T, content?: (v: T) => string): Promise<T>;
   /** The content of a version, or of the latest when version is undefined. */
   get<T = unknown>(tenantId: string, modelId: string, version?: number): Promise<T | undefined>;
   /** Summaries, by model id then version. */
@@ -48,7 +49,7 @@ export interface ModelVersionRepo {
 export function modelVersionRepo(db: Kysely<any>, clock: Clock): ModelVersionRepo {
   const k = db as Kysely<Db>;
   return {
-    async insertNext(tenantId, modelId, make) {
+    async insertNext(tenantId, modelId, make, content = JSON.stringify) {
       for (let attempt = 0; ; attempt++) {
         try {
           return await k.transaction().execute(async (tx) => {
@@ -66,7 +67,7 @@ export function modelVersionRepo(db: Kysely<any>, clock: Clock): ModelVersionRep
                 author: v.author ?? null,
                 created_at: at,
                 metrics: v.metrics ? JSON.stringify(v.metrics) : null,
-                content: JSON.stringify(v),
+                content: content(v),
               })
               .execute();
             return v;

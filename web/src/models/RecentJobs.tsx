@@ -1,8 +1,9 @@
 // Training jobs of the last hour that are still running or failed, so progress stays visible after leaving the
-// training form (the service keeps jobs in memory for an hour). Polls while any job runs.
+// training form (the service keeps jobs in memory for an hour); a running one can be cancelled here. Polls while
+// any job runs.
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Progress, Space, Typography } from 'antd';
-import { listTrainingJobs } from '../api.js';
+import { Alert, Button, Progress, Space, Typography } from 'antd';
+import { cancelTrainingJob, listTrainingJobs } from '../api.js';
 import { trainingStageLabel, useI18n } from '../i18n.js';
 import type { TrainingJob } from '../types.js';
 
@@ -10,6 +11,20 @@ export function RecentJobs({ refresh, onFinished }: { refresh: number; onFinishe
   const { tr } = useI18n();
   const [jobs, setJobs] = useState<TrainingJob[]>([]);
   const running = useRef(new Set<string>());
+  const [cancelling, setCancelling] = useState<string | null>(null);
+  const [poke, setPoke] = useState(0);
+
+  async function cancel(id: string) {
+    setCancelling(id);
+    try {
+      await cancelTrainingJob(id);
+    } catch {
+      // 409: it finished meanwhile; the refresh below shows how.
+    } finally {
+      setCancelling(null);
+      setPoke((n) => n + 1);
+    }
+  }
 
   useEffect(() => {
     let stop = false;
@@ -36,7 +51,7 @@ export function RecentJobs({ refresh, onFinished }: { refresh: number; onFinishe
       stop = true;
       if (timer) clearTimeout(timer);
     };
-  }, [refresh, onFinished]);
+  }, [refresh, poke, onFinished]);
 
   if (!jobs.length) return null;
   return (
@@ -52,6 +67,13 @@ export function RecentJobs({ refresh, onFinished }: { refresh: number; onFinishe
                 <span>{trainingStageLabel(tr, j.stage)}</span>
                 <Progress percent={Math.round(j.percent)} size="small" style={{ width: 240, margin: 0 }} />
               </Space>
+            }
+            action={
+              j.stage !== 'registering' && (
+                <Button size="small" danger loading={cancelling === j.id} onClick={() => void cancel(j.id)} data-testid="recent-job-cancel">
+                  {tr('Cancel', '取消')}
+                </Button>
+              )
             }
           />
         ) : (

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, AutoComplete, Button, Collapse, Drawer, Form, Input, InputNumber, Progress, Radio, Select, Space, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
-import { getTrainingJob, startTraining } from '../api.js';
+import { cancelTrainingJob, getTrainingJob, startTraining } from '../api.js';
 import { trainingStageLabel, useI18n } from '../i18n.js';
 import type { TrainingJob } from '../types.js';
 import { distinctValues, guessBad, previewCsv, type CsvPreview } from './csv-preview.js';
@@ -35,6 +35,7 @@ export function TrainDrawer({ open, modelIds, onClose, onTrained, onOpenVersion 
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [job, setJob] = useState<TrainingJob | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   const stopped = useRef(false);
   const target = Form.useWatch('target', form);
   const type = Form.useWatch('type', form);
@@ -84,7 +85,19 @@ export function TrainDrawer({ open, modelIds, onClose, onTrained, onOpenVersion 
         onTrained(j.result.id, j.result.version);
         return;
       }
-      if (j.status === 'failed') return;
+      if (j.status !== 'running') return;
+    }
+  }
+
+  async function cancel(id: string) {
+    setCancelling(true);
+    try {
+      setJob(await cancelTrainingJob(id));
+    } catch (e) {
+      // 409: it finished meanwhile; the next poll shows how.
+      setError((e as Error).message);
+    } finally {
+      setCancelling(false);
     }
   }
 
@@ -129,6 +142,11 @@ export function TrainDrawer({ open, modelIds, onClose, onTrained, onOpenVersion 
       extra={
         <Space>
           {job && !running && <Button onClick={reset}>{tr('Train another', '再训练一个')}</Button>}
+          {running && job.stage !== 'registering' && (
+            <Button danger loading={cancelling} onClick={() => void cancel(job.id)} data-testid="train-cancel">
+              {tr('Cancel', '取消')}
+            </Button>
+          )}
           <Button type="primary" loading={submitting || running} disabled={running} onClick={() => form.submit()} data-testid="train-submit">
             {tr('Start training', '开始训练')}
           </Button>
@@ -245,8 +263,10 @@ export function TrainDrawer({ open, modelIds, onClose, onTrained, onOpenVersion 
           <Typography.Text strong>
             {job.modelId} · {trainingStageLabel(tr, job.stage)}
           </Typography.Text>
-          <Progress percent={Math.round(job.percent)} format={(p) => `${p}%`} status={job.status === 'failed' ? 'exception' : job.status === 'succeeded' ? 'success' : 'active'} data-testid="train-percent" />
-          {job.status === 'failed' && job.error && <Alert type="error" showIcon message={lang === 'zh-CN' ? job.error.zh : job.error.message} style={{ marginBottom: 8 }} data-testid="train-failed" />}
+          <Progress percent={Math.round(job.percent)} format={(p) => `${p}%`} status={job.status === 'failed' ? 'exception' : job.status === 'succeeded' ? 'success' : job.status === 'cancelled' ? 'normal' : 'active'} data-testid="train-percent" />
+          {(job.status === 'failed' || job.status === 'cancelled') && job.error && (
+            <Alert type={job.status === 'failed' ? 'error' : 'warning'} showIcon message={lang === 'zh-CN' ? job.error.zh : job.error.message} style={{ marginBottom: 8 }} data-testid={job.status === 'failed' ? 'train-failed' : 'train-cancelled'} />
+          )}
           {job.status === 'succeeded' && job.result && (
             <Alert
               type="success"
