@@ -25,6 +25,8 @@ interface Run {
 /** A load phase with the server's own figures: CPU and main-thread busy time per request, event-loop delay. */
 interface Measured extends Run {
   cpuUsPerReq: number;
+  /** CPU of the server's main thread alone (the event loop; the rest is the SQLite threads and GC helpers). */
+  mainCpuUsPerReq: number;
   mainUsPerReq: number;
   lagP99Ms: number;
   lagMaxMs: number;
@@ -47,10 +49,10 @@ async function measured(child: ChildProcess, run: () => Promise<Run>): Promise<M
   const p = (await ask(child, 'report'))!;
   const n = Math.max(1, r.requests);
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { ...r, cpuUsPerReq: round(p.cpuUs / n), mainUsPerReq: round(p.mainActiveUs / n), lagP99Ms: round(p.lagP99Ms), lagMaxMs: round(p.lagMaxMs) };
+  return { ...r, cpuUsPerReq: round(p.cpuUs / n), mainCpuUsPerReq: p.mainCpuUs < 0 ? -1 : round(p.mainCpuUs / n), mainUsPerReq: round(p.mainActiveUs / n), lagP99Ms: round(p.lagP99Ms), lagMaxMs: round(p.lagMaxMs) };
 }
 
-const server = (m: Measured) => `CPU ${m.cpuUsPerReq} µs/req (main thread busy ${m.mainUsPerReq} µs/req), event-loop delay p99 ${m.lagP99Ms} ms, max ${m.lagMaxMs} ms`;
+const server = (m: Measured) => `CPU ${m.cpuUsPerReq} µs/req (main thread CPU ${m.mainCpuUsPerReq}, busy ${m.mainUsPerReq} µs/req), event-loop delay p99 ${m.lagP99Ms} ms, max ${m.lagMaxMs} ms`;
 
 function startServer(mode: 'ceiling' | 'decision'): Promise<{ child: ChildProcess; url: string; key?: string }> {
   return new Promise((resolve, reject) => {
@@ -160,12 +162,15 @@ export async function main(args: string[]): Promise<void> {
         cpuRatioToCeiling: cpuRatio,
         ceilingCpuUsPerReq: ceiling.cpuUsPerReq,
         decisionCpuUsPerReq: decision.cpuUsPerReq,
+        ceilingMainCpuUsPerReq: ceiling.mainCpuUsPerReq,
+        decisionMainCpuUsPerReq: decision.mainCpuUsPerReq,
         decisionMainUsPerReq: decision.mainUsPerReq,
         decisionLagP99Ms: decision.lagP99Ms,
         decisionLagMaxMs: decision.lagMaxMs,
         p99MsAt2000Rps: fixed.p99,
         ceilingP99MsAt2000Rps: ceilingFixed.p99,
         cpuUsPerReqAt2000: fixed.cpuUsPerReq,
+        mainCpuUsPerReqAt2000: fixed.mainCpuUsPerReq,
         lagP99MsAt2000: fixed.lagP99Ms,
         lagMaxMsAt2000: fixed.lagMaxMs,
         loadAverage: [Math.round(load0 * 10) / 10, Math.round(load1 * 10) / 10],

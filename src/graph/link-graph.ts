@@ -27,8 +27,8 @@ export interface CappedAttribute {
 }
 
 export class LinkGraph {
-  // --- interning
-  private readonly ids = new Map<string, number>();
+  // --- interning: tenant → kind → value → node id (nested maps: no key string is built per lookup)
+  private readonly ids = new Map<string, Map<string, Map<string, number>>>();
   /** Raw value of each node (subject id or attribute value). */
   readonly values: string[] = [];
   readonly kinds: string[] = [SUBJECT_KIND];
@@ -63,7 +63,11 @@ export class LinkGraph {
   readonly uf = new UnionFind();
   private ufDirty = false;
   private deferRebuild = false;
-  private readonly applied = new Set<string>();
+  /** Event ids folded in, per tenant (idempotency of apply). */
+  private readonly applied = new Map<string, Set<string>>();
+  private appliedCount = 0;
+  /** Scratch array for path readers (apply runs on every event). */
+  private readonly scratch: string[] = [];
   /** Community stats from the last ring job, by community id. */
   communitySize: Int32Array = new Int32Array(0);
   communityBad: Int32Array = new Int32Array(0);
@@ -117,18 +121,14 @@ export class LinkGraph {
     return this.tenantCap[this.nodeTenant[node]];
   }
 
-  private static key(tenantId: string, kind: string, value: string): string {
-    return tenantId + '\u0001' + kind + '\u0000' + value;
-  }
-
   /** Node id of a subject, or -1. */
   subjectNode(tenantId: string, subjectId: string): number {
-    return this.ids.get(LinkGraph.key(tenantId, SUBJECT_KIND, subjectId)) ?? -1;
+    return this.ids.get(tenantId)?.get(SUBJECT_KIND)?.get(subjectId) ?? -1;
   }
 
   /** Node id of an attribute value, or -1. */
   attributeNode(tenantId: string, kind: string, value: string): number {
-    return this.ids.get(LinkGraph.key(tenantId, kind, value)) ?? -1;
+    return this.ids.get(tenantId)?.get(kind)?.get(value) ?? -1;
   }
 
   isSubject(node: number): boolean {
@@ -144,17 +144,30 @@ export class LinkGraph {
   }
 
   hasApplied(event: RiskEvent): boolean {
-    return this.applied.has((event.tenantId ?? DEFAULT_TENANT) + '\u0001' + event.id);
+    return this.applied.get(event.tenantId ?? DEFAULT_TENANT)?.has(event.id) ?? false;
+  }
+
+  /** Records an applied event id; false when it already was. */
+  private markApplied(tenantId: string, eventId: string): boolean {
+    let ids = this.applied.get(tenantId);
+    if (!ids) this.applied.set(tenantId, (ids = new Set()));
+    else if (ids.has(eventId)) return false;
+    ids.add(eventId);
+    this.appliedCount++;
+    return true;
   }
 
   // ------------------------------------------------------------------ writes
 
   private node(tenantId: string, kind: string, value: string): number {
-    const key = LinkGraph.key(tenantId, kind, value);
-    let id = this.ids.get(key);
+    let byKind = this.ids.get(tenantId);
+    if (!byKind) this.ids.set(tenantId, (byKind = new Map()));
+    let byValue = byKind.get(kind);
+    if (!byValue) byKind.set(kind, (byValue = new Map()));
+    let id = byValue.get(value);
     if (id !== undefined) return id;
     id = this.nodeCount++;
-    this.ids.set(key, id);
+    byValue.set(value, id);
     this.values.push(value);
     let k = this.kindIds.get(kind);
     if (k === undefined) {
@@ -163,12 +176,14 @@ export class LinkGraph {
       this.kindIds.set(kind, k);
     }
     const n = this.nodeCount;
-    this.nodeKind = growUint16(this.nodeKind, n);
-    this.nodeTenant = growInt32(this.nodeTenant, n);
-    this.nodeDegree = growInt32(this.nodeDegree, n);
-    this.nodeHead = growInt32(this.nodeHead, n, -1);
-    this.nodeLabels = growUint8(this.nodeLabels, n);
-    this.nodeCapped = growUint8(this.nodeCapped, n);
+    if (this.nodeKind.length < n) {
+      this.nodeKind = growUint16(this.nodeKind, n);
+      this.nodeTenant = growInt32(this.nodeTenant, n);
+      this.nodeDegree = growInt32(this.nodeDegree, n);
+      this.nodeHead = growInt32(this.nodeHead, n, -1);
+      this.nodeLabels = growUint8(this.nodeLabels, n);
+      this.nodeCapped = growUint8(this.nodeCapped, n);
+    }
     this.nodeCommunity = growInt32(this.nodeCommunity, n, -1);
     this.nodeKind[id] = k;
     this.nodeTenant[id] = this.tenantOf(tenantId);
@@ -190,8 +205,12 @@ export class LinkGraph {
     return 1 << r;
   }
 
-  /** Edge id between subject s and attribute a, or -1 (scans the subject's short list). */
+  /** Edge id between subject s and attribute a, or -1 (scans the shorter of the two edge lists). */
   edgeBetween(s: number, a: number): number {
+    if (this.nodeDegree[a] < this.nodeDegree[s]) {
+      for (let e = this.nodeHead[a]; e !== -1; e = this.edgeNextOfAttr[e]) if (this.edgeSubject[e] === s) return e;
+      return -1;
+    }
     for (let e = this.nodeHead[s]; e !== -1; e = this.edgeNextOfSubject[e]) if (this.edgeAttr[e] === a) return e;
     return -1;
   }
@@ -247,14 +266,31 @@ export class LinkGraph {
    */
   apply(event: RiskEvent): boolean {
     const tenantId = event.tenantId ?? DEFAULT_TENANT;
-    const idKey = tenantId + '\u0001' + event.id;
-    if (this.applied.has(idKey)) return false;
-    const { subject, links } = extractLinks(this.configFor(tenantId), event);
-    this.applied.add(idKey);
+    if (!this.markApplied(tenantId, event.id)) return false;
+    // The links of extractLinks (config.ts), read without building them: this runs on every decided event.
+    const cc = this.configFor(tenantId);
+    const tmp = this.scratch;
+    tmp.length = 0;
+    cc.subject(event, tmp);
+    const subject = tmp[0];
     if (subject === undefined) return false;
     const at = Number.isFinite(event.occurredAt) ? event.occurredAt : 0;
     const s = this.node(tenantId, SUBJECT_KIND, subject);
-    for (const l of links) this.link(s, this.node(tenantId, l.kind, l.value), at, this.roleBit(l.role));
+    const types = cc.config.eventTypes;
+    if (!types || types.length === 0 || types.includes(event.type)) {
+      for (let i = 0; i < cc.readers.length; i++) {
+        tmp.length = 0;
+        cc.readers[i](event, tmp);
+        if (tmp.length === 0) continue;
+        const rule = cc.config.links[i];
+        const bit = this.roleBit(rule.role ?? 'own');
+        for (let j = 0; j < tmp.length; j++) {
+          const value = tmp[j];
+          if (j > 0 && tmp.indexOf(value) < j) continue; // a value listed twice under one rule links once
+          this.link(s, this.node(tenantId, rule.kind, value), at, bit);
+        }
+      }
+    }
     this.version++;
     return true;
   }
@@ -356,7 +392,7 @@ export class LinkGraph {
       if (this.nodeKind[i] === 0) subjects++;
       if (this.nodeCapped[i]) capped++;
     }
-    return { nodes: this.nodeCount, subjects, attributes: this.nodeCount - subjects, edges: this.edgeCount, capped, events: this.applied.size };
+    return { nodes: this.nodeCount, subjects, attributes: this.nodeCount - subjects, edges: this.edgeCount, capped, events: this.appliedCount };
   }
 
   /** Links an event would add, resolved for the event's tenant. */
@@ -388,7 +424,7 @@ export class LinkGraph {
       edgeLast: b64(this.edgeLast, m, 8),
       edgeCount: b64(this.edgeCountSeen, m, 4),
       edgeRoles: b64(this.edgeRoles, m, 2),
-      applied: [...this.applied],
+      applied: [...this.applied].flatMap(([t, ids]) => [...ids].map((id) => t + '\u0001' + id)),
     };
   }
 
@@ -425,7 +461,10 @@ export class LinkGraph {
     }
     g.deferRebuild = false;
     g.rebuildGroups();
-    for (const a of snap.applied) g.applied.add(a);
+    for (const a of snap.applied) {
+      const cut = a.indexOf('\u0001');
+      g.markApplied(a.slice(0, cut), a.slice(cut + 1));
+    }
     return g;
   }
 }

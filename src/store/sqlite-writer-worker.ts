@@ -1,6 +1,7 @@
 // The decision log's SQLite writer, on its own thread: group-commit batches arrive as positional rows, are
 // inserted in one transaction, and the commit is reported back (the main thread acknowledges the appends
-// only then). Commits and WAL checkpoints block this thread, never the one answering requests.
+// only then). Commits block this thread, never the one answering requests; WAL checkpoints run on a third
+// thread (sqlite-checkpointer-worker.ts), so no commit waits for one either.
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import type { WriterBatch, WriterInit, WriterReply } from './sqlite-writer.js';
@@ -11,8 +12,7 @@ db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${init.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
 db.pragma(`busy_timeout = ${init.busyTimeoutMs}`);
 db.pragma('foreign_keys = ON');
-// Checkpoints run on the timer below, between batches, instead of inside whichever commit crosses the
-// auto-checkpoint threshold.
+// Checkpoints run on the checkpointer thread, not inside whichever commit crosses the auto-checkpoint threshold.
 db.pragma('wal_autocheckpoint = 0');
 // A WAL that grew under a burst is cut back to this size when it restarts after a complete checkpoint.
 db.pragma('journal_size_limit = 67108864');
@@ -38,27 +38,27 @@ function prepare(): void {
   insertOne = db.transaction(row);
 }
 
-let dirty = false;
-/** Rows committed since the last checkpoint: past CHECKPOINT_ROWS one runs right after the reply, not on the timer. */
-let sinceCheckpoint = 0;
-const CHECKPOINT_ROWS = 5000;
-
-function checkpoint(): void {
-  dirty = false;
-  sinceCheckpoint = 0;
+/**
+ * Copies the WAL frames the checkpointer has not (see sqlite-checkpointer-worker.ts): few, and only when asked.
+ * Without waiting: if the checkpointer is in a pass right now, its next report asks again.
+ */
+function catchUp(): void {
+  db.pragma('busy_timeout = 0');
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch {
-    dirty = true; // busy: try again next time
+    // busy: see above
+  } finally {
+    db.pragma(`busy_timeout = ${init.busyTimeoutMs}`);
   }
 }
 
 function write(b: WriterBatch): WriterReply {
+  if (b.checkpoint) catchUp();
   const t0 = performance.now();
   try {
     if (!insertBatch) prepare();
     insertBatch!(b);
-    dirty = true;
     return { id: b.id, commitMs: performance.now() - t0 };
   } catch (err) {
     if (!insertOne) return { id: b.id, commitMs: 0, error: describe(err) };
@@ -67,7 +67,6 @@ function write(b: WriterBatch): WriterReply {
     for (let i = 0; i < b.rows.length; i++) {
       try {
         insertOne(b, i);
-        dirty = true;
       } catch (e) {
         errors.push({ index: i, ...describe(e) });
       }
@@ -81,23 +80,17 @@ function describe(err: unknown): { message: string; code?: string } {
   return { message: e?.message ?? String(err), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
 }
 
-// PASSIVE never waits for readers or the writer lock; it copies what it can and leaves the rest for the next run.
-const checkpoints = setInterval(() => {
-  if (dirty) checkpoint();
-}, init.checkpointEveryMs);
-
 parentPort!.on('message', (m: WriterBatch | 'close') => {
   if (m === 'close') {
-    clearInterval(checkpoints);
-    checkpoint(); // if busy, the next open replays the WAL anyway
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)'); // if busy, the next open replays the WAL anyway
+    } catch {
+      // the checkpointer or a reader holds it: nothing is lost
+    }
     db.close();
     parentPort!.postMessage('closed');
     parentPort!.close();
     return;
   }
   parentPort!.postMessage(write(m));
-  // Under sustained load the WAL would grow by a second's worth of writes between timer runs: checkpoint
-  // by volume too, after the reply has gone (the batch is acknowledged; only the next one waits).
-  sinceCheckpoint += m.rows.length;
-  if (sinceCheckpoint >= CHECKPOINT_ROWS) checkpoint();
 });

@@ -1,20 +1,40 @@
 // Small helpers shared by the repositories: ids, hashes, canonical JSON, row mapping.
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 import type { RiskEvent } from '../core/event.js';
 
 export const newId = (prefix = ''): string => prefix + randomBytes(12).toString('base64url');
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+// crypto.hash (one shot, no Hash object) where the runtime has it (Node >= 20.12).
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+export const sha256 = oneShot ? (s: string): string => oneShot('sha256', s, 'hex') : (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** JSON with object keys sorted at every level, so equal payloads hash equally whatever the key order. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return '[' + value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',') + ']';
+  // Built by concatenation, without the intermediate arrays of map/filter/join: this runs on every event.
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (i > 0) s += ',';
+      s += v === undefined ? 'null' : canonicalJson(v);
+    }
+    return s + ']';
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
+  const keys = Object.keys(obj).sort();
+  let s = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    if (!first) s += ',';
+    first = false;
+    s += JSON.stringify(k) + ':' + canonicalJson(v);
+  }
+  return s + '}';
 }
 
 /**

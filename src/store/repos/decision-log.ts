@@ -2,7 +2,8 @@
 // each append resolves only after its batch committed. One batch is in flight at a time, so while it commits
 // the next one fills up (the classic group commit), and an idle log waits at most maxDelayMs for company
 // (0: a batch is what arrived in one event-loop turn). On an SQLite file the batches are committed by a
-// writer thread (sqlite-writer.ts), which also runs the WAL checkpoints: no commit blocks request handling.
+// writer thread (sqlite-writer.ts) and the WAL checkpoints run on another: no commit blocks request handling,
+// and no checkpoint blocks a commit.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
@@ -186,14 +187,15 @@ function fromRow(r: Partial<Selectable<EventsTable>>): DecisionRecord {
 }
 
 /** A writer thread for a file-backed handle; none for ':memory:' (another connection would see another database). */
-function writerFor(h: BetterSqlite3.Database | undefined): SqliteWriter | undefined {
+function writerFor(h: BetterSqlite3.Database | undefined, opts: GroupCommitOptions): SqliteWriter | undefined {
   if (!h || h.memory || !h.name || h.name === ':memory:') return undefined;
   const synchronous = Number(h.pragma('synchronous', { simple: true })) >= 2 ? 'full' : 'normal';
   const w = new SqliteWriter({
     file: h.name,
     synchronous,
     busyTimeoutMs: Number(h.pragma('busy_timeout', { simple: true })) || 5000,
-    checkpointEveryMs: 1000,
+    checkpointEveryMs: opts.checkpointEveryMs ?? 500,
+    restartFrames: opts.walRestartFrames ?? 16384,
     columns: ROW_COLUMNS,
     keyIndexes: [ROW_COLUMNS.indexOf('tenant_id'), ROW_COLUMNS.indexOf('event_id'), ROW_COLUMNS.indexOf('recorded_at')] as const,
   });
@@ -212,6 +214,10 @@ interface Pending {
 export interface GroupCommitOptions {
   batchSize: number;
   maxDelayMs: number;
+  /** SQLite file: how often the checkpointer thread runs (default 500 ms). */
+  checkpointEveryMs?: number;
+  /** SQLite file: WAL size in pages past which it is restarted from the beginning (default 16384, 64 MiB). */
+  walRestartFrames?: number;
 }
 
 // Bound parameters per statement stay under SQLite's 32766 and PostgreSQL's 65535.
@@ -249,7 +255,7 @@ export class GroupCommitLog implements DecisionLog {
      */
     private readonly sqlite?: BetterSqlite3.Database,
   ) {
-    this.writer = writerFor(sqlite);
+    this.writer = writerFor(sqlite, opts);
   }
 
   append(input: DecisionInput): Promise<void> {
