@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { compileUnaryExpression } from '../../src/expression/index.js';
 import { CELL_SLOW, fastTest, unaryShape } from '../../src/decision/nodes/cells.js';
 import { compileDecision } from '../../src/decision/index.js';
-import { chain, customNode } from './helpers.js';
+import { chain, customNode, tableNode } from './helpers.js';
 
 const values: unknown[] = [null, undefined, true, false, '', 'US', 'us', 'CA', '5', 0, -0, 1, 4.5, 5, 9.999, 10, 10.5, 700, 720, 759.99, 760, 1e9, -1e9, NaN, Infinity, -Infinity, [5], { x: 5 }];
 
@@ -41,4 +41,17 @@ test('scorecard reasons: ranked by points lost, ties in characteristic order, ca
       assert.deepEqual(r.reasons, expected, `mask ${mask}, maxReasons ${maxReasons}`);
     }
   }
+});
+
+test('table outputs at nested paths are built fresh per evaluation', () => {
+  const d = compileDecision(chain(tableNode('t', 'first', ['x'], ['offer.limit', 'offer.apr', 'hasOwnProperty.x'], [['> 1', '10', '0.1', '1'], ['', '5', '0.2', '2']])));
+  const a = d.evaluate({ x: 2 }).result as { offer: { limit: number; apr: number }; hasOwnProperty: { x: number } };
+  assert.deepEqual(a, { offer: { limit: 10, apr: 0.1 }, hasOwnProperty: { x: 1 } });
+  a.offer.limit = 99;
+  assert.deepEqual(d.evaluate({ x: 2 }).result, { offer: { limit: 10, apr: 0.1 }, hasOwnProperty: { x: 1 } });
+  // A path through another column's leaf still copies before writing.
+  const e = compileDecision(chain(tableNode('t', 'first', ['x'], ['o', 'o.b'], [['', 'x', '2']])));
+  const inner = { a: 1 };
+  assert.deepEqual(e.evaluate({ x: inner }).result, { o: { a: 1, b: 2 } });
+  assert.deepEqual(inner, { a: 1 });
 });
