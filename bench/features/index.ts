@@ -204,8 +204,13 @@ async function redisNoopCeiling(store: RedisStore, n: number): Promise<number> {
   return Math.round(n / ((performance.now() - t0) / 1000));
 }
 
-async function benchRedis(events: RiskEvent[], latencyEvents: number): Promise<{ eventsPerSec: number; p50Ms: number; p99Ms: number; checksum: number; noopScriptsPerSec: number } | { error: string }> {
-  const store = new RedisStore({ prefix: `xzbench:${process.pid}:`, timeoutMs: 5000 });
+/** Events issued back to back before awaiting them all (compute + apply each): the pipeline depth measured. */
+const REDIS_PIPELINE_EVENTS = 512;
+/** Calls per batch script (RedisStore `batch`): a pipelined burst goes out as bursts of this many calls. */
+const REDIS_SCRIPT_CALLS = 256;
+
+async function benchRedis(events: RiskEvent[], latencyEvents: number): Promise<{ eventsPerSec: number; cpuUsPerEvent: number; p50Ms: number; p99Ms: number; checksum: number; noopScriptsPerSec: number } | { error: string }> {
+  const store = new RedisStore({ prefix: `xzbench:${process.pid}:`, timeoutMs: 5000, batch: REDIS_SCRIPT_CALLS });
   try {
     await store.ready(2000);
   } catch (err) {
@@ -218,7 +223,8 @@ async function benchRedis(events: RiskEvent[], latencyEvents: number): Promise<{
     // Pipelined: a batch's reads and writes go out back to back on one connection; Redis runs them in order,
     // so each event still sees exactly the events before it.
     let checksum = 0;
-    const batch = 512;
+    const batch = REDIS_PIPELINE_EVENTS;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < events.length; i += batch) {
       const pending: Promise<unknown>[] = [];
@@ -229,6 +235,7 @@ async function benchRedis(events: RiskEvent[], latencyEvents: number): Promise<{
       await Promise.all(pending);
     }
     const eventsPerSec = Math.round(events.length / ((performance.now() - t0) / 1000));
+    const cpuUsPerEvent = Math.round((cpuSecs(c0) / events.length) * 1e7) / 10;
     // Single event, one at a time: compute then apply, awaited.
     const lat: number[] = [];
     const tail = syntheticEvents(latencyEvents, 2).map((e, i) => ({ ...e, id: 'lat' + i, occurredAt: events[events.length - 1].occurredAt + 1 + i }));
@@ -240,7 +247,7 @@ async function benchRedis(events: RiskEvent[], latencyEvents: number): Promise<{
     }
     lat.sort((a, b) => a - b);
     const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-    return { eventsPerSec, p50Ms: r3(percentile(lat, 50)), p99Ms: r3(percentile(lat, 99)), checksum, noopScriptsPerSec };
+    return { eventsPerSec, cpuUsPerEvent, p50Ms: r3(percentile(lat, 50)), p99Ms: r3(percentile(lat, 99)), checksum, noopScriptsPerSec };
   } finally {
     await store.clear();
     await engine.close();
@@ -294,6 +301,9 @@ export async function main(args: string[]): Promise<void> {
     bareLoopEventsPerCpuSec: bare.eventsPerCpuSec,
     redisEvents: nRedis,
     redisEventsPerSec: 'error' in redis ? null : redis.eventsPerSec,
+    redisClientCpuUsPerEvent: 'error' in redis ? null : redis.cpuUsPerEvent,
+    redisPipelineEvents: REDIS_PIPELINE_EVENTS,
+    redisScriptCalls: REDIS_SCRIPT_CALLS,
     redisP50Ms: 'error' in redis ? null : redis.p50Ms,
     redisP99Ms: 'error' in redis ? null : redis.p99Ms,
     redisNoopScriptsPerSec: 'error' in redis ? null : redis.noopScriptsPerSec,
@@ -315,8 +325,9 @@ features benchmark — ${n.toLocaleString('en')} events, 3 features (card paymen
   naive baseline   ${result.naiveEventsPerSec.toLocaleString('en')} events/s wall, ${result.naiveEventsPerCpuSec.toLocaleString('en')} per CPU-second   engine is ${result.memoryVsNaive}× wall, ${result.memoryVsNaivePerCpuSec}× per CPU-second
   bare loop        ${result.bareLoopEventsPerCpuSec.toLocaleString('en')} per CPU-second (context: Set insert + 3 Map lookups + appends, no feature logic)
   redis pipelined  ${result.redisEventsPerSec?.toLocaleString('en') ?? 'n/a'} events/s on ${nRedis.toLocaleString('en')} events   (target ≥ 20,000/s)
+                   ${REDIS_PIPELINE_EVENTS} events in flight, calls sent as batch scripts of ${REDIS_SCRIPT_CALLS}; client ${result.redisClientCpuUsPerEvent ?? 'n/a'} µs CPU per event
   redis 1 event    p50 ${result.redisP50Ms ?? 'n/a'} ms   p99 ${result.redisP99Ms ?? 'n/a'} ms   (target p99 < 1 ms)
-  context          empty Lua script, pipelined: ${result.redisNoopScriptsPerSec?.toLocaleString('en') ?? 'n/a'} calls/s (an event is 2 calls: compute, apply); load ${result.loadAverage1m} on ${result.cpus} CPUs${'error' in redis ? `\n  redis error: ${redis.error}` : ''}`);
+  context          empty Lua script, pipelined: ${result.redisNoopScriptsPerSec?.toLocaleString('en') ?? 'n/a'} calls/s (an event is 2 calls: compute, apply, batched); load ${result.loadAverage1m} on ${result.cpus} CPUs${'error' in redis ? `\n  redis error: ${redis.error}` : ''}`);
 }
 
 function checksumOf(events: RiskEvent[]): number {

@@ -7,9 +7,8 @@ import { parseWindow } from './duration.js';
 import { haversineKm, ipLocator } from './geo.js';
 import { validLat, validLon } from './definitions.js';
 import { compilePath, keyString, numberOf, type Getter } from './paths.js';
-import { entityTag, type PlanBuilder, type ReadValue, type StateLimits } from './plan.js';
-import type { MemoryStore } from './memory-store.js';
-import type { WindowBuffer } from './window-buffer.js';
+import { entityTag, type PlanBuilder, type ReadValue } from './plan.js';
+import type { VelocitySpec } from './velocity.js';
 import type { FeatureDefinition, ProfileDefinition, SignalDefinition, VelocityDefinition } from './types.js';
 
 /** Reads results of the plan and returns the feature value. */
@@ -21,18 +20,13 @@ export type Writer = (event: RiskEvent, tenant: string, pb: PlanBuilder) => void
 
 export type ExpressionCompiler = (source: string) => CompiledExpression;
 
-/** Embedded hot path: reads a velocity value straight from the memory store (no op plan). */
-export type DirectReader = (event: RiskEvent, tenant: string, store: MemoryStore) => unknown;
-export type DirectWriter = (event: RiskEvent, tenant: string, store: MemoryStore, limits: StateLimits) => void;
-
 export interface CompiledFeatures {
   readers: Map<string, Reader>;
   /** Deduplicated: two features needing the same profile or known-set share one writer. */
   writers: Writer[];
-  /** Velocity features also have a direct memory-store form, with identical values (WindowBuffer keeps WindowLog's rules). */
-  directReaders: Map<string, DirectReader>;
-  directWriters: DirectWriter[];
-  /** `writers` minus those that have a direct form: what the memory store still runs through op plans. */
+  /** Velocity features also have a direct memory-store form (velocity.ts), with identical values (KeyedWindows keeps WindowLog's rules). */
+  velocity: VelocitySpec[];
+  /** `writers` minus those of the velocity features: what the memory store still runs through op plans. */
   planOnlyWriters: Writer[];
 }
 
@@ -144,27 +138,24 @@ function windowMsOf(spec: SignalDefinition['window'], fallback: string): number 
 export function compileDefinitions(defs: readonly FeatureDefinition[], compileExpression?: ExpressionCompiler): CompiledFeatures {
   const b = new Builder();
   const readers = new Map<string, Reader>();
-  const directReaders = new Map<string, DirectReader>();
-  const directWriters: DirectWriter[] = [];
+  const direct: VelocitySpec[] = [];
   const directIds = new Set<string>();
   for (const d of defs) {
     if (d.kind === 'velocity') {
       const v = velocity(b, d, compileExpression);
       readers.set(d.name, v.reader);
-      directReaders.set(d.name, v.directReader);
-      directWriters.push(v.directWriter);
+      direct.push(v.spec);
       directIds.add(v.writerId);
     } else if (d.kind === 'profile') readers.set(d.name, profile(b, d));
     else readers.set(d.name, signal(b, d));
   }
   const planOnlyWriters = [...b.writers].filter(([id]) => !directIds.has(id)).map(([, w]) => w);
-  return { readers, writers: [...b.writers.values()], directReaders, directWriters, planOnlyWriters };
+  return { readers, writers: [...b.writers.values()], velocity: direct, planOnlyWriters };
 }
 
 interface CompiledVelocity {
   reader: Reader;
-  directReader: DirectReader;
-  directWriter: DirectWriter;
+  spec: VelocitySpec;
   writerId: string;
 }
 
@@ -195,43 +186,6 @@ function velocity(b: Builder, d: VelocityDefinition, compileExpression: Expressi
     return v;
   };
   b.window(slot, d.key, windowMs, value);
-  // Direct form: the tenant's key → window map is cached while the tenant does not change.
-  let lastTenant = '';
-  let lastStore: MemoryStore | undefined;
-  let lastMap: Map<string, WindowBuffer> | undefined;
-  const windowsOf = (store: MemoryStore, tenant: string): Map<string, WindowBuffer> => {
-    if (tenant !== lastTenant || store !== lastStore || !lastMap) {
-      lastMap = store.windows(slot, tenant);
-      lastTenant = tenant;
-      lastStore = store;
-    }
-    return lastMap;
-  };
-  // compute() then apply() of one event look up the same key: the window found by the read is remembered.
-  let seenKey: string | undefined;
-  let seenMap: Map<string, WindowBuffer> | undefined;
-  let seenWindow: WindowBuffer | undefined;
-  const directReader: DirectReader = (ev, tenant, store) => {
-    const k = keyString(getKey(ev));
-    if (k === undefined) return null;
-    const m = windowsOf(store, tenant);
-    const w = m.get(k);
-    seenKey = k;
-    seenMap = m;
-    seenWindow = w;
-    return store.readDirect(w, ev.occurredAt, windowMs, agg);
-  };
-  const directWriter: DirectWriter = (ev, tenant, store, limits) => {
-    const k = keyString(getKey(ev));
-    if (k === undefined) return;
-    const v = value(ev);
-    if (v === undefined) return;
-    const m = windowsOf(store, tenant);
-    const w = seenKey === k && seenMap === m && seenWindow !== undefined ? seenWindow : undefined;
-    seenKey = undefined;
-    seenWindow = undefined;
-    store.addDirect(m, k, ev.occurredAt, v, windowMs, agg, limits, w);
-  };
   const reader: Reader = (ev, tenant, pb) => {
     const k = keyString(getKey(ev));
     if (k === undefined) return NULL;
@@ -246,7 +200,8 @@ function velocity(b: Builder, d: VelocityDefinition, compileExpression: Expressi
     const h = b.windowRead(pb, tenant, d.key, k, slot, 'A', [windowMs, agg]);
     return (r) => at<number | null>(r, h);
   };
-  return { reader, directReader, directWriter, writerId: `W|${slot}` };
+  const spec: VelocitySpec = { name: d.name, agg, windowMs, keyPath: d.key, fieldPath: d.field, value };
+  return { reader, spec, writerId: `W|${slot}` };
 }
 
 function profile(b: Builder, d: ProfileDefinition): Reader {

@@ -5,11 +5,12 @@ import { systemClock } from '../core/clock.js';
 import type { RiskEvent } from '../core/event.js';
 import type { FeatureProvider, FeatureResult } from '../core/feature-provider.js';
 import * as expression from '../expression/index.js';
-import { compileDefinitions, type Derive, type DirectReader, type DirectWriter, type ExpressionCompiler, type Reader, type Writer } from './compile.js';
+import { compileDefinitions, type Derive, type ExpressionCompiler, type Reader, type Writer } from './compile.js';
 import { validateDefinitions } from './definitions.js';
 import { MemoryStore } from './memory-store.js';
 import { DEFAULT_LIMITS, PlanBuilder, type ReadValue, type StateLimits, type StateStore } from './plan.js';
 import type { FeatureDefinition } from './types.js';
+import { DirectVelocity, VelocityLayout } from './velocity.js';
 
 export type FailPolicy = 'open' | 'closed';
 
@@ -72,15 +73,16 @@ function checkEvent(event: RiskEvent): void {
   }
 }
 
-/** Which of the requested names this engine answers, in order, and the direct (velocity) reader of each. */
+/** Which of the requested names this engine answers, in order: velocity ones read directly, the rest planned. */
 interface MemoryPlan {
   source: readonly string[];
   /** A copy of `source`, to notice a caller reusing and changing the same array. */
   names: string[];
   wanted: string[];
-  direct: (DirectReader | undefined)[];
-  /** Some wanted features go through an op plan (profiles, signals). */
-  planned: boolean;
+  /** Layout indexes of the wanted velocity features. */
+  velocity: number[];
+  /** The other wanted features, which go through an op plan (profiles, signals). */
+  planned: string[];
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
@@ -98,8 +100,8 @@ class Engine implements FeatureEngine {
   readonly names: readonly string[];
   private readonly readers: Map<string, Reader>;
   private readonly writers: Writer[];
-  private readonly directReaders: Map<string, DirectReader>;
-  private readonly directWriters: DirectWriter[];
+  /** Velocity features on the memory store: read and written directly, without op plans. */
+  private readonly direct: DirectVelocity;
   private readonly planOnlyWriters: Writer[];
   /** Set when the store is the in-process one: velocity features then skip op plans entirely. */
   private readonly memory: MemoryStore | undefined;
@@ -118,8 +120,9 @@ class Engine implements FeatureEngine {
     const compiled = compileDefinitions(this.definitions, opts.compileExpression ?? defaultCompiler());
     this.readers = compiled.readers;
     this.writers = compiled.writers;
-    this.directReaders = compiled.directReaders;
-    this.directWriters = compiled.directWriters;
+    const layout = new VelocityLayout();
+    for (const spec of compiled.velocity) layout.add(spec);
+    this.direct = new DirectVelocity(layout);
     this.planOnlyWriters = compiled.planOnlyWriters;
     this.names = [...this.readers.keys()];
     this.store = opts.store ?? new MemoryStore();
@@ -200,14 +203,15 @@ class Engine implements FeatureEngine {
   private memoryPlan(names: readonly string[]): MemoryPlan {
     const last = this.lastPlan;
     if (last !== undefined && last.source === names && sameNames(last.names, names)) return last;
-    const plan: MemoryPlan = { source: names, names: [...names], wanted: [], direct: [], planned: false };
+    const plan: MemoryPlan = { source: names, names: [...names], wanted: [], velocity: [], planned: [] };
+    const index = this.direct.layout.index;
     for (const name of names) {
-      const direct = this.directReaders.get(name);
       // Names this engine does not define belong to other providers (graph.*, statement.*): skipped here.
-      if (!direct && !this.readers.has(name)) continue;
+      if (!this.readers.has(name)) continue;
       plan.wanted.push(name);
-      plan.direct.push(direct);
-      if (!direct) plan.planned = true;
+      const v = index.get(name);
+      if (v !== undefined) plan.velocity.push(v);
+      else plan.planned.push(name);
     }
     this.lastPlan = plan;
     return plan;
@@ -218,21 +222,14 @@ class Engine implements FeatureEngine {
     const tenant = event.tenantId ?? this.tenant;
     const plan = this.memoryPlan(names);
     const values: Record<string, unknown> = {};
-    const wanted = plan.wanted;
-    const direct = plan.direct;
-    for (let i = 0; i < wanted.length; i++) {
-      const d = direct[i];
-      values[wanted[i]] = d === undefined ? null : d(event, tenant, store);
-    }
-    if (plan.planned) {
+    const planned = plan.planned;
+    // Values keep the order of the requested names: planned ones get their slot first, filled below.
+    if (planned.length > 0) for (const name of plan.wanted) values[name] = null;
+    if (plan.velocity.length > 0) this.direct.read(store, tenant, event, plan.velocity, values);
+    if (planned.length > 0) {
       const pb = new PlanBuilder();
-      const planned: string[] = [];
       const derives: Derive[] = [];
-      for (let i = 0; i < wanted.length; i++) {
-        if (direct[i] !== undefined) continue;
-        planned.push(wanted[i]);
-        derives.push(this.readers.get(wanted[i])!(event, tenant, pb));
-      }
+      for (let i = 0; i < planned.length; i++) derives.push(this.readers.get(planned[i])!(event, tenant, pb));
       const results = pb.groups.length > 0 ? store.read({ t: event.occurredAt, groups: pb.groups }) : [];
       for (let i = 0; i < planned.length; i++) values[planned[i]] = derives[i](results);
     }
@@ -293,7 +290,7 @@ class Engine implements FeatureEngine {
   private applyMemory(event: RiskEvent, store: MemoryStore): void {
     if (!store.markApplied(event.id, event.occurredAt, this.limits)) return;
     const tenant = event.tenantId ?? this.tenant;
-    for (let i = 0; i < this.directWriters.length; i++) this.directWriters[i](event, tenant, store, this.limits);
+    this.direct.write(store, tenant, event, this.limits);
     if (this.planOnlyWriters.length === 0) return;
     const pb = new PlanBuilder();
     for (const w of this.planOnlyWriters) w(event, tenant, pb);

@@ -1,8 +1,10 @@
-// Embedded feature state: exact sliding windows as time-sorted arrays per key, profiles and known-sets as maps.
+// Embedded feature state: velocity windows of the direct path (velocity.ts: interned keys, pooled typed-array
+// windows), the op path's windows (WindowLog) and profiles and known-sets as maps, and the applied event ids.
 // Memory is bounded per key (StateLimits) and idle keys are dropped by event time, so a replay of the event
 // log rebuilds exactly the same state. Op codes and their meaning mirror redis-lua.ts one for one.
+import { AppliedIds } from './applied-ids.js';
 import type { ReadPlan, ReadValue, StateLimits, StateStore, WritePlan } from './plan.js';
-import { WindowBuffer, type WindowAgg } from './window-buffer.js';
+import { TenantVelocity, type VelocityHost, type VelocityLayout } from './velocity.js';
 
 /** Entries of one window key, sorted by time; `head` skips evicted entries until the arrays are compacted. */
 export class WindowLog {
@@ -85,16 +87,16 @@ export interface MemoryStoreOptions {
   maxAppliedIds?: number;
 }
 
-export class MemoryStore implements StateStore {
+export class MemoryStore implements StateStore, VelocityHost {
   readonly kind = 'memory' as const;
   /** Entity tag → key suffix → state. Nested so the (constant) suffix strings keep their cached hashes. */
   private readonly entities = new Map<string, Map<string, Entry>>();
-  private readonly applied = new Set<string>();
-  /** Applied ids in arrival order with their event times, for horizon and cap eviction (a ring, one slot kept free). */
-  private appliedIds: string[] = new Array<string>(1024).fill('');
-  private appliedAt = new Float64Array(1024);
-  private appliedHead = 0;
-  private appliedTail = 0;
+  /** Applied event ids (idempotency), in arrival order with their event times for horizon and cap eviction. */
+  private readonly applied = new AppliedIds();
+  /** Velocity state of the direct path: layout → tenant → state. */
+  private readonly velocities = new Map<VelocityLayout, Map<string, TenantVelocity>>();
+  /** Bumped by every sweep and by close(): key ids cached by the direct path are then stale. */
+  epoch = 0;
   private maxT = -Infinity;
   private writes = 0;
   private nextSweep = 0;
@@ -110,7 +112,7 @@ export class MemoryStore implements StateStore {
   keyCount(): number {
     let n = 0;
     for (const m of this.entities.values()) n += m.size;
-    for (const bySlot of this.direct.values()) for (const m of bySlot.values()) n += m.size;
+    for (const byTenant of this.velocities.values()) for (const v of byTenant.values()) n += v.keyCount();
     return n;
   }
 
@@ -134,43 +136,19 @@ export class MemoryStore implements StateStore {
     return e;
   }
 
-  /**
-   * Direct access for velocity features on the embedded hot path: slot → tenant → key value → window. The key
-   * value is the event's own string, so it is hashed once for compute and apply; values are those of the op path.
-   */
-  private readonly direct = new Map<string, Map<string, Map<string, WindowBuffer>>>();
-
-  /** The key → window map of one velocity slot and tenant. */
-  windows(slot: string, tenant: string): Map<string, WindowBuffer> {
-    let bySlot = this.direct.get(slot);
-    if (!bySlot) {
-      bySlot = new Map();
-      this.direct.set(slot, bySlot);
+  /** The velocity state of `layout` for `tenant` (the direct path of velocity features, see velocity.ts). */
+  velocity(layout: VelocityLayout, tenant: string): TenantVelocity {
+    let byTenant = this.velocities.get(layout);
+    if (!byTenant) {
+      byTenant = new Map();
+      this.velocities.set(layout, byTenant);
     }
-    let m = bySlot.get(tenant);
-    if (!m) {
-      m = new Map();
-      bySlot.set(tenant, m);
+    let v = byTenant.get(tenant);
+    if (!v) {
+      v = new TenantVelocity(layout);
+      byTenant.set(tenant, v);
     }
-    return m;
-  }
-
-  /** Appends to a direct window (same rules as the `W` op). */
-  addDirect(m: Map<string, WindowBuffer>, key: string, t: number, v: string | number, windowMs: number, agg: WindowAgg, limits: StateLimits, known?: WindowBuffer): void {
-    // `known` is the window a read just found under this key, sparing a second lookup; a swept one is not reused.
-    let w = known !== undefined && known.exp >= this.maxT ? known : m.get(key);
-    if (w === undefined) {
-      w = new WindowBuffer(agg === 'distinct' ? 'strings' : agg === 'count' || agg === 'first_seen' || agg === 'last_seen' ? 'times' : 'numbers');
-      m.set(key, w);
-    }
-    w.add(t, v, windowMs, limits.maxEntriesPerKey);
-    if (t + windowMs > w.exp) w.exp = t + windowMs;
-  }
-
-  /** count / sum / avg / min / max / first_seen / last_seen / distinct of a direct window, as the op path reads them. */
-  readDirect(w: WindowBuffer | undefined, t: number, windowMs: number, agg: WindowAgg): number | null {
-    if (w === undefined) return agg === 'count' || agg === 'distinct' || agg === 'sum' ? 0 : null;
-    return w.read(t, windowMs, agg);
+    return v;
   }
 
   read(plan: ReadPlan): ReadValue[][] {
@@ -272,48 +250,15 @@ export class MemoryStore implements StateStore {
   /** Records an event id as applied; false when it already was (then nothing may change). */
   markApplied(id: string, t: number, limits: StateLimits): boolean {
     const applied = this.applied;
-    const before = applied.size;
-    applied.add(id);
-    if (applied.size === before) return false;
-    this.pushApplied(id, t);
+    if (!applied.add(id, t)) return false;
     // Applied ids leave after the horizon (event time) or beyond the cap, oldest first.
-    const cut = t - limits.dedupeHorizonMs;
-    while (this.appliedHead !== this.appliedTail && (this.appliedAt[this.appliedHead] <= cut || applied.size > this.maxApplied)) {
-      const h = this.appliedHead;
-      applied.delete(this.appliedIds[h]);
-      this.appliedIds[h] = '';
-      this.appliedHead = h + 1 === this.appliedAt.length ? 0 : h + 1;
-    }
+    applied.evict(t - limits.dedupeHorizonMs, this.maxApplied);
     if (t > this.maxT) this.maxT = t;
     if (++this.writes >= this.nextSweep) {
       const live = this.sweep();
       this.nextSweep = this.writes + Math.max(this.sweepEvery, live >>> 2);
     }
     return true;
-  }
-
-  /** Appends to the ring of applied ids (arrival order), doubling it when full. */
-  private pushApplied(id: string, t: number): void {
-    let cap = this.appliedAt.length;
-    const next = this.appliedTail + 1 === cap ? 0 : this.appliedTail + 1;
-    if (next === this.appliedHead) {
-      // Full: unroll into arrays twice the size, oldest first.
-      const ids: string[] = new Array<string>(cap * 2).fill('');
-      const at = new Float64Array(cap * 2);
-      let n = 0;
-      for (let i = this.appliedHead; i !== this.appliedTail; i = i + 1 === cap ? 0 : i + 1) {
-        ids[n] = this.appliedIds[i];
-        at[n++] = this.appliedAt[i];
-      }
-      this.appliedIds = ids;
-      this.appliedAt = at;
-      this.appliedHead = 0;
-      this.appliedTail = n;
-      cap *= 2;
-    }
-    this.appliedIds[this.appliedTail] = id;
-    this.appliedAt[this.appliedTail] = t;
-    this.appliedTail = this.appliedTail + 1 === cap ? 0 : this.appliedTail + 1;
   }
 
   /** Applies a plan's groups without the idempotency check (done by markApplied). */
@@ -414,25 +359,16 @@ export class MemoryStore implements StateStore {
       if (m.size === 0) this.entities.delete(tag);
       live += m.size;
     }
-    for (const bySlot of this.direct.values()) {
-      for (const m of bySlot.values()) {
-        m.forEach((w, k) => {
-          if (w.exp < maxT) m.delete(k);
-        });
-        live += m.size;
-      }
-    }
+    for (const byTenant of this.velocities.values()) for (const v of byTenant.values()) live += v.sweep(maxT);
+    this.epoch++;
     return live;
   }
 
   async close(): Promise<void> {
     this.entities.clear();
-    this.direct.clear();
+    this.velocities.clear();
     this.applied.clear();
-    this.appliedIds = new Array<string>(1024).fill('');
-    this.appliedAt = new Float64Array(1024);
-    this.appliedHead = 0;
-    this.appliedTail = 0;
+    this.epoch++;
   }
 }
 

@@ -176,3 +176,44 @@ while i <= #ARGV do
 end
 return out
 `;
+
+/**
+ * Several read and write calls in one script, run in the order given, so that a burst of compute/apply calls costs
+ * one round trip and one command instead of one each, with the same results as running them one by one.
+ * ARGV: per call, 'R' or 'W', its key count, its argument count, then its arguments (as READ_LUA / WRITE_LUA take
+ * them); KEYS: every call's keys in the same order. Returns the results of the read calls, in order.
+ * Only for a single Redis (the calls touch several entities, so several hash slots).
+ */
+export const BATCH_LUA = `
+local function read_call(KEYS, ARGV)
+${READ_LUA}
+end
+local function write_call(KEYS, ARGV)
+${WRITE_LUA}
+end
+local out = {}
+local kbase = 0
+local a = 1
+local n = #ARGV
+while a <= n do
+  local kind = ARGV[a]
+  local nk = tonumber(ARGV[a + 1])
+  local na = tonumber(ARGV[a + 2])
+  local keys = {}
+  for j = 1, nk do keys[j] = KEYS[kbase + j] end
+  local args = {}
+  for j = 1, na do args[j] = ARGV[a + 2 + j] end
+  kbase = kbase + nk
+  a = a + 3 + na
+  local r
+  if kind == 'R' then
+    r = read_call(keys, args)
+    if type(r) == 'table' and r.err then return r end
+    out[#out + 1] = r
+  else
+    r = write_call(keys, args)
+    if type(r) == 'table' and r.err then return r end
+  end
+end
+return out
+`;

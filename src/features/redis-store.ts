@@ -1,7 +1,7 @@
 // Cluster-mode feature state in Redis: one Lua script call per entity per event (atomic, one hash slot each,
 // keys `<prefix>{tenant:path:value}:<suffix>`), all of an event's calls pipelined on one connection.
 import { Redis, type RedisOptions } from 'ioredis';
-import { READ_LUA, WRITE_LUA } from './redis-lua.js';
+import { BATCH_LUA, READ_LUA, WRITE_LUA } from './redis-lua.js';
 import type { OpGroup, ReadPlan, ReadValue, StateLimits, StateStore, WritePlan } from './plan.js';
 
 export interface RedisStoreOptions {
@@ -15,6 +15,12 @@ export interface RedisStoreOptions {
    * Default false: on a single Redis an event's entities go in ONE script call (same Lua, fewer round trips).
    */
   perEntity?: boolean;
+  /**
+   * Single Redis only (ignored with `perEntity`): reads and writes issued in the same tick — a pipelined burst of
+   * compute/apply calls — go to Redis as one script call of up to this many calls, run in the order issued, with
+   * the same results as one call each. Default 256; 1 sends every call on its own.
+   */
+  batch?: number;
   /** A command not answered within this time fails (and the failure policy applies). Default 200 ms. */
   timeoutMs?: number;
   /** Calls made before the first connection wait this long for it, then fail. Default 1000 ms. */
@@ -25,7 +31,18 @@ export interface RedisStoreOptions {
 type ScriptedRedis = Redis & {
   xzFeatRead(numKeys: number, ...args: (string | number)[]): Promise<unknown[]>;
   xzFeatWrite(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  /** Takes one flat array: the key count, the keys, then each call's header and arguments (see BATCH_LUA). */
+  xzFeatBatch(args: (string | number)[]): Promise<unknown[]>;
 };
+
+/** A read or write waiting for the batch of its tick. */
+interface Queued {
+  read: boolean;
+  keys: string[];
+  args: (string | number)[];
+  resolve: (raw: unknown) => void;
+  reject: (err: unknown) => void;
+}
 
 export class RedisStore implements StateStore {
   readonly kind = 'redis' as const;
@@ -36,6 +53,9 @@ export class RedisStore implements StateStore {
   private readonly startupWaitMs: number;
   /** Until the first connection, calls wait for it (up to timeoutMs) instead of failing at start-up. */
   private everReady = false;
+  private readonly batchMax: number;
+  private queue: Queued[] = [];
+  private flushScheduled = false;
 
   constructor(opts: RedisStoreOptions = {}) {
     this.prefix = opts.prefix ?? 'xz:';
@@ -55,6 +75,8 @@ export class RedisStore implements StateStore {
       });
     client.defineCommand('xzFeatRead', { lua: READ_LUA });
     client.defineCommand('xzFeatWrite', { lua: WRITE_LUA });
+    client.defineCommand('xzFeatBatch', { lua: BATCH_LUA });
+    this.batchMax = this.perEntity ? 1 : Math.max(1, Math.floor(opts.batch ?? 256));
     this.client = client as ScriptedRedis;
     this.startupWaitMs = opts.startupWaitMs ?? 1000;
     if (client.status === 'ready') this.everReady = true;
@@ -93,9 +115,12 @@ export class RedisStore implements StateStore {
   read(plan: ReadPlan): Promise<ReadValue[][]> {
     if (!this.everReady) return this.ready(this.startupWaitMs).then(() => this.read(plan));
     const t = plan.t;
-    if (!this.perEntity && plan.groups.length > 1) {
+    if (!this.perEntity && (plan.groups.length > 1 || this.batchMax > 1)) {
       const { keys, ops } = this.merge(plan.groups, READ_ARITY);
-      return this.client.xzFeatRead(keys.length, ...keys, t, ...ops).then((raw) => {
+      ops.unshift(t);
+      const sent = this.batchMax > 1 ? this.enqueue(true, keys, ops) : this.client.xzFeatRead(keys.length, ...keys, ...ops);
+      return sent.then((res) => {
+        const raw = res as unknown[];
         const out: ReadValue[][] = [];
         let at = 0;
         for (const g of plan.groups) {
@@ -116,30 +141,78 @@ export class RedisStore implements StateStore {
     if (!this.everReady) await this.ready(this.startupWaitMs);
     const head = [plan.eventId, plan.t, limits.dedupeHorizonMs, limits.dedupeMaxIds, limits.maxEntriesPerKey, limits.maxKnownPerKey, limits.profileTtlMs];
     if (plan.groups.length === 0) return;
-    if (!this.perEntity && plan.groups.length > 1) {
+    if (!this.perEntity && (plan.groups.length > 1 || this.batchMax > 1)) {
       // One atomic script for the whole event; idempotency is then kept on the first entity's id set.
       const { keys, ops } = this.merge(plan.groups, WRITE_ARITY);
-      await this.client.xzFeatWrite(keys.length, ...keys, ...head, ...ops);
+      if (this.batchMax > 1) await this.enqueue(false, keys, head.concat(ops));
+      else await this.client.xzFeatWrite(keys.length, ...keys, ...head, ...ops);
       return;
     }
     await Promise.all(plan.groups.map((g) => this.client.xzFeatWrite(g.keys.length, ...this.keysOf(g), ...head, ...g.ops)));
+  }
+
+  /** Queues a call for this tick's batch (sent once the code issuing calls has run: see `flush`). */
+  private enqueue(read: boolean, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ read, keys, args, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(() => this.flush());
+      }
+    });
+  }
+
+  /** Sends the queued calls, in order, as script calls of up to `batch` calls each (pipelined on the connection). */
+  private flush(): void {
+    this.flushScheduled = false;
+    const queue = this.queue;
+    this.queue = [];
+    for (let i = 0; i < queue.length; i += this.batchMax) this.send(queue.slice(i, i + this.batchMax));
+  }
+
+  private send(calls: Queued[]): void {
+    // One flat argument list (key count, keys, then each call's header and arguments), handed to ioredis as is.
+    const all: (string | number)[] = [0];
+    for (let c = 0; c < calls.length; c++) {
+      const keys = calls[c].keys;
+      for (let k = 0; k < keys.length; k++) all.push(keys[k]);
+    }
+    all[0] = all.length - 1;
+    for (let c = 0; c < calls.length; c++) {
+      const call = calls[c];
+      all.push(call.read ? 'R' : 'W', call.keys.length, call.args.length);
+      for (let a = 0; a < call.args.length; a++) all.push(call.args[a]);
+    }
+    this.client.xzFeatBatch(all).then(
+      (reads) => {
+        let r = 0;
+        for (const c of calls) c.resolve(c.read ? reads[r++] : 1);
+      },
+      (err: unknown) => {
+        for (const c of calls) c.reject(err);
+      },
+    );
   }
 
   /** Concatenates groups: keys appended, every key index in the ops shifted by its group's offset. */
   private merge(groups: OpGroup[], arity: Record<string, [number, number[]]>): { keys: string[]; ops: (string | number)[] } {
     const keys: string[] = [];
     const ops: (string | number)[] = [];
-    for (const g of groups) {
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi];
       const offset = keys.length;
-      for (const k of this.keysOf(g)) keys.push(k);
+      const base = this.prefix + '{' + g.tag + '}:';
+      for (let k = 0; k < g.keys.length; k++) keys.push(base + g.keys[k]);
+      const gops = g.ops;
       let i = 0;
-      while (i < g.ops.length) {
-        const spec = arity[g.ops[i] as string];
-        if (!spec) throw new Error(`redis store: unknown op ${String(g.ops[i])}`);
-        const [n, keyArgs] = spec;
+      while (i < gops.length) {
+        const spec = arity[gops[i] as string];
+        if (!spec) throw new Error(`redis store: unknown op ${String(gops[i])}`);
+        const n = spec[0];
+        const keyArgs = spec[1];
         for (let j = 0; j < n; j++) {
-          const v = g.ops[i + j];
-          ops.push(keyArgs.includes(j) ? (v as number) + offset : v);
+          const v = gops[i + j];
+          ops.push(offset !== 0 && keyArgs.includes(j) ? (v as number) + offset : v);
         }
         i += n;
       }

@@ -209,6 +209,26 @@ for (const kind of KINDS) {
       assert.deepEqual(v.map((x) => x.night), [null, 1, 0.5]);
     });
 
+    test('a late event: windows stay point-in-time, profiles include the later events already applied (documented)', { skip }, async () => {
+      const defs = [
+        { name: 'n2h', kind: 'velocity', agg: 'count', key: 'subject.userId', window: '2h' },
+        { name: 'last2h', kind: 'velocity', agg: 'last_seen', key: 'subject.userId', window: '2h' },
+        { name: 'p_count', kind: 'profile', entity: 'subject.userId', attribute: 'event_count' },
+        { name: 'p_last', kind: 'profile', entity: 'subject.userId', attribute: 'last_seen' },
+        { name: 'p_devices', kind: 'profile', entity: 'subject.userId', attribute: 'known_count', field: 'subject.deviceId' },
+      ];
+      const v = await run(kind, defs, [
+        ev('l1', 'login', T0, { userId: 'u1', deviceId: 'd1' }),
+        ev('l2', 'payment', T0 + 2 * HOUR - MIN, { userId: 'u1', deviceId: 'd2' }),
+        // Arrives after l2 but happened before it.
+        ev('l3', 'login', T0 + HOUR, { userId: 'u1', deviceId: 'd3' }),
+      ]);
+      // The window answer is what an engine that had only seen l1 would give: l2 is later, so it is left out.
+      assert.deepEqual([v[2].n2h, v[2].last2h], [1, T0]);
+      // Profiles are running totals without time index: l2, applied before l3 arrived, is in them.
+      assert.deepEqual([v[2].p_count, v[2].p_last, v[2].p_devices], [2, T0 + 2 * HOUR - MIN, 2]);
+    });
+
     test('tenants never see each other’s state', { skip }, async () => {
       const defs = [{ name: 'n', kind: 'velocity', agg: 'count', key: 'subject.userId', window: '1h' }];
       const v = await run(kind, defs, [
@@ -280,4 +300,46 @@ test('Redis keys are hash-tagged by entity, so each script touches one Redis Clu
     await store.clear();
     await store.close();
   }
+});
+
+test('a pipelined burst on Redis (calls issued without awaiting, sent as batch scripts) gives the sequential values', async (t) => {
+  const skip = await redisSkip();
+  if (skip) return t.skip(skip);
+  const { RedisStore } = await import('../../src/features/index.js');
+  const events = syntheticStream(300, 13);
+  const expected = await run('memory', ALL_DEFS, events);
+  // A small batch size, so the burst spans several script calls.
+  const store = new RedisStore({ prefix: `xztest:burst:${process.pid}:`, timeoutMs: 5000, batch: 7 });
+  await store.ready();
+  try {
+    const engine = createFeatureEngine({ definitions: ALL_DEFS, store, failPolicy: 'closed' });
+    const pending: Promise<unknown>[] = [];
+    const got: Record<string, unknown>[] = new Array(events.length);
+    events.forEach((e, i) => {
+      pending.push(engine.compute(e, ALL_NAMES).then((r) => (got[i] = r.values)));
+      pending.push(engine.apply(e));
+      // Re-applying inside the burst changes nothing either.
+      if (i % 10 === 0) pending.push(engine.apply(e));
+    });
+    await Promise.all(pending);
+    for (let i = 0; i < events.length; i++) assert.deepEqual(got[i], expected[i], `event ${events[i].id}`);
+  } finally {
+    await store.clear();
+    await store.close();
+  }
+});
+
+test('sweeping idle keys after every write (ids freed and reused) changes no value of an in-order stream', async () => {
+  const head = syntheticStream(400, 17);
+  const after = head[head.length - 1].occurredAt + 40 * HOUR;
+  const events = head.concat(
+    // Many short-lived keys after a long gap, so windows and key ids are dropped and their ids reused.
+    Array.from({ length: 300 }, (_, i) => ev(`g${i}`, 'payment', after + i * 7 * MIN, { userId: 'g' + (i % 37), deviceId: 'gd' + (i % 11), bankCard: 'gc' + (i % 23), ip: '10.1.0.' + (i % 5) }, { amount: 1 + (i % 13) })),
+  );
+  const swept = new MemoryStore({ sweepEvery: 1 });
+  const kept = new MemoryStore();
+  const a = await vectorsOf(createFeatureEngine({ definitions: ALL_DEFS, store: swept, failPolicy: 'closed' }), events, ALL_NAMES);
+  const b = await vectorsOf(createFeatureEngine({ definitions: ALL_DEFS, store: kept, failPolicy: 'closed' }), events, ALL_NAMES);
+  for (let i = 0; i < events.length; i++) assert.deepEqual(a[i], b[i], `event ${events[i].id}`);
+  assert.ok(swept.keyCount() < kept.keyCount(), `idle keys were dropped (${swept.keyCount()} kept of ${kept.keyCount()})`);
 });
