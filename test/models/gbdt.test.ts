@@ -8,6 +8,8 @@ import type { Column } from '../../src/models/data.js';
 import { rng } from '../../src/models/split.js';
 import { auc } from '../../src/models/metrics.js';
 import { ModelError } from '../../src/models/errors.js';
+import { histKernelSource, kernelFor } from '../../src/models/gbdt/kernels.js';
+import { sharedWasmMemory, wasmKernel, wasmKernelModule } from '../../src/models/gbdt/wasm-kernel.js';
 
 // y depends on an interaction (a·b), on c only through missingness, and not at all on noise.
 function synth(n: number, seed: number) {
@@ -118,6 +120,9 @@ test('threads: the helper thread gives the same model as one thread, across trai
     [full, { nEstimators: 25 }],
     [narrow, { nEstimators: 15, maxDepth: 3 }],
     [full, { nEstimators: 10, subsample: 0.8, colsampleByTree: 0.8 }],
+    // Wide levels: 64 nodes at depth 6 are split in batches of 32 pairs.
+    [full, { nEstimators: 3, maxDepth: 8, minChildWeight: 0 }],
+    [full, { nEstimators: 8, growth: 'leafwise', maxDepth: 0, maxLeaves: 20, colsampleByTree: 0.6 }],
   ] as const;
   for (const [data, opts] of runs) {
     const one = trainGbdt(data, { ...opts, threads: 1 });
@@ -131,4 +136,35 @@ test('threads: the helper thread gives the same model as one thread, across trai
     if (p.iteration === 1) inner = trainGbdt(narrow, { nEstimators: 15, maxDepth: 3, threads: 2 });
   });
   assert.deepEqual(inner!.trees, trainGbdt(narrow, { nEstimators: 15, maxDepth: 3, threads: 1 }).trees);
+});
+
+test('the WebAssembly histogram kernel adds exactly what the JavaScript kernel adds', () => {
+  for (const wide of [false, true]) {
+    const stride = 5;
+    const n = 300;
+    const histLen = stride * 2 * 40;
+    const bytes = wide ? 4 : 2;
+    const module = wasmKernelModule(stride, wide);
+    const memory = sharedWasmMemory(n * stride * bytes + 20 * n + 8 * histLen + 64);
+    assert.ok(module && memory, 'WebAssembly is available in Node 20');
+    const codesBytes = (n * stride * bytes + 7) & ~7;
+    const codes = wide ? new Uint32Array(memory.buffer, 0, n * stride) : new Uint16Array(memory.buffer, 0, n * stride);
+    const gh = new Float64Array(memory.buffer, codesBytes, 2 * n);
+    const rows = new Int32Array(memory.buffer, codesBytes + 16 * n, n);
+    const hist = new Float64Array(memory.buffer, codesBytes + 20 * n, histLen);
+    const r = rng(3);
+    // Pre-offset codes: column j's bin c at 80 j + 2 c.
+    for (let i = 0; i < n * stride; i++) codes[i] = (i % stride) * 80 + 2 * Math.floor(r() * 40);
+    for (let i = 0; i < 2 * n; i++) gh[i] = r() - 0.4;
+    for (let i = 0; i < n; i++) rows[i] = (i * 7) % n;
+    const js = kernelFor(histKernelSource(stride, wide));
+    const expected = new Float64Array(histLen);
+    js(rows, 10, 250, codes, gh, expected);
+    js(null, 5, 280, codes, gh, expected);
+    const k = wasmKernel(module, memory);
+    k(rows, 10, 250, codes, gh, hist);
+    k(null, 5, 280, codes, gh, hist);
+    assert.deepEqual([...hist], [...expected]);
+    assert.ok(expected.some((v) => v !== 0));
+  }
 });

@@ -1,14 +1,16 @@
-// Histogram gradient-boosted trees for binary targets (log loss). Rows are pre-binned to uint8 codes;
-// each round computes gradients and the root histogram in row chunks (shared with a helper thread), then
-// each node's histogram is built for the smaller child only, the larger one is parent − smaller
-// (histogram subtraction). Missing values learn a default direction per split.
+// Histogram gradient-boosted trees for binary targets (log loss). Rows are pre-binned to uint8 codes and
+// split into two fixed blocks; each phase of a tree is a few items shared with a helper thread (kernels.ts):
+// block items apply the previous tree, compute gradients, partition their rows and build their part of the
+// smaller child's histogram; split items sum the blocks, derive the larger child as parent − smaller
+// (histogram subtraction) and search splits by column group. Missing values learn a default direction.
 import { availableParallelism } from 'node:os';
 import { binIndexOf, binMatrix, fitBins, numericColumns, MISSING_BIN, type BinnedMatrix, type FeatureBins } from './binner.js';
 import type { EnsembleModel, TreeArrays } from '../ensemble.js';
 import type { Column } from '../data.js';
 import { rng } from '../split.js';
-import { CTRL, histKernel, histKernelSource, type RoundShared } from './kernels.js';
-import { sharedF64, sharedI32, sharedU8, startRound } from './helper.js';
+import { BEST_SIZE, CTRL, KIND, OP, OP_INTS, PAIR, PAIR_INTS, PAIR_STATS, histKernelSource, kernelFor, type Shared } from './kernels.js';
+import { sharedF64, sharedI32, sharedU16, sharedU32, sharedU8, startPhases } from './helper.js';
+import { sharedWasmMemory, wasmKernel, wasmKernelModule } from './wasm-kernel.js';
 import { ModelError } from '../errors.js';
 
 export interface GbdtOptions {
@@ -68,7 +70,8 @@ export const GBDT_DEFAULTS: Required<Omit<GbdtOptions, 'earlyStoppingRounds' | '
 
 interface Split {
   gain: number;
-  feature: number;
+  /** Histogram column (see Shared.colFeature for the feature). */
+  col: number;
   bin: number;
   defaultLeft: boolean;
   GL: number;
@@ -77,19 +80,22 @@ interface Split {
 
 interface OpenNode {
   id: number;
-  start: number;
-  end: number;
+  /** Per block: start and end of the node's rows in Shared.rows. */
+  segs: Int32Array;
   depth: number;
   G: number;
   H: number;
-  /** null once the node can no longer split (its histogram would never be read). */
-  hist: Float64Array | null;
+  /** Histogram slot, −1 once the node can no longer split (its histogram would never be read). */
+  slot: number;
   split: Split | null;
-  /** Its rows' leafOf entries are already set. */
-  assigned?: boolean;
 }
 
-const HIST_STRIDE = 512; // ≤ 256 bins (the last one missing) × (grad, hess)
+/** Column groups for split items: enough for two threads to balance when one is late. */
+const GROUPS = 4;
+/** Most pairs per phase: bounds the per-block histogram buffers of a wide level. */
+const MAX_PAIRS = 32;
+/** Two row blocks when each gets at least this many rows, else one. */
+const MIN_BLOCK_ROWS = 2000;
 
 /** Tree being grown, in bin space; converted to raw thresholds at the end. */
 interface BinTree {
@@ -131,19 +137,22 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
   if (input.valid) Xv = binMatrix(numericColumns(input.valid.columns, categories).values, bins);
 
   const nbins = bins.map((b) => b.uppers.length);
-  // Histogram layout: feature f's (grad, hess) pairs start at offs[f] = 512 f, bins then missing (code
-  // nbins[f]); only [offs[f], ends[f]) is used. A fixed stride keeps the generated kernel's source (and
-  // V8's optimised code for it) the same across trainings on the same columns; untouched tails cost nothing.
-  const offs = new Int32Array(nf + 1);
-  const ends = new Int32Array(nf);
-  for (let f = 0; f < nf; f++) {
-    offs[f + 1] = offs[f]! + HIST_STRIDE;
-    ends[f] = offs[f]! + 2 * (nbins[f]! + 1);
+  // Histogram columns: features with two bins or more, laid out back to back (bins, then missing at code nbins[f]).
+  const colList: number[] = [];
+  for (let f = 0; f < nf; f++) if (nbins[f]! > 1) colList.push(f);
+  const nCols = colList.length;
+  const colFeature = sharedI32(nCols);
+  const colNbins = sharedI32(nCols);
+  const colOffs = sharedI32(nCols + 1);
+  for (let j = 0; j < nCols; j++) {
+    colFeature[j] = colList[j]!;
+    colNbins[j] = nbins[colList[j]!]!;
+    colOffs[j + 1] = colOffs[j]! + 2 * (colNbins[j]! + 1);
   }
-  const histLen = offs[nf]!;
-  // Local codes (missing = nbins[f]) column-major for partitioning, and row-major for histograms.
-  const cols = new Uint8Array(n * nf);
-  const rowMajor = sharedU8(n * nf);
+  const histLen = Math.max(1, colOffs[nCols]!);
+  const wide = histLen > 65536;
+  // Local codes (missing = nbins[f]) column-major for partitioning, and pre-offset row-major for histograms.
+  const cols = sharedU8(n * nf);
   for (let f = 0; f < nf; f++) {
     const miss = nbins[f]!;
     const base = f * n;
@@ -151,216 +160,212 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
     const b = bins[f]!;
     for (let i = 0; i < n; i++) {
       const c = binIndexOf(b, col[i]!);
-      const lc = c === MISSING_BIN ? miss : c;
-      cols[base + i] = lc;
-      rowMajor[i * nf + f] = lc;
+      cols[base + i] = c === MISSING_BIN ? miss : c;
     }
+  }
+  const nGroups = Math.min(GROUPS, Math.max(1, nCols));
+  const nBlocks = n >= 2 * MIN_BLOCK_ROWS ? 2 : 1;
+  const depthCap = o.growth === 'depthwise' ? o.maxDepth : o.maxDepth > 0 ? o.maxDepth : Infinity;
+  // Pairs one phase can hold: a level's worth depth-wise (batched by MAX_PAIRS), one leaf-wise.
+  const pairCap = o.growth === 'depthwise' ? Math.min(MAX_PAIRS, 2 ** Math.max(0, Math.min(o.maxDepth, 6) - 1)) : 1;
+  // The kernel's arrays: in one shared WebAssembly memory when the WebAssembly kernel is available.
+  const wasmModule = wasmKernelModule(nCols, wide);
+  const cw = wide ? 4 : 2;
+  const codesBytes = (n * nCols * cw + 7) & ~7;
+  const memory = wasmModule ? sharedWasmMemory(codesBytes + 20 * n + 8 * histLen * pairCap * nBlocks + 64) : null;
+  let at = 0;
+  const view = <T>(make: (buf: ArrayBufferLike, offset: number) => T, bytes: number): T => {
+    const v = make(memory!.buffer, at);
+    at += (bytes + 7) & ~7;
+    return v;
+  };
+  const codes = memory
+    ? view((buf, off) => (wide ? new Uint32Array(buf, off, n * nCols) : new Uint16Array(buf, off, n * nCols)), codesBytes)
+    : wide
+      ? sharedU32(n * nCols)
+      : sharedU16(n * nCols);
+  const gh = memory ? view((buf, off) => new Float64Array(buf, off, 2 * n), 16 * n) : sharedF64(2 * n);
+  const rows = memory ? view((buf, off) => new Int32Array(buf, off, n), 4 * n) : sharedI32(n);
+  const blockHists = Array.from({ length: pairCap * nBlocks }, () => (memory ? view((buf, off) => new Float64Array(buf, off, histLen), 8 * histLen) : sharedF64(histLen)));
+  for (let j = 0; j < nCols; j++) {
+    const base = colFeature[j]! * n;
+    const off = colOffs[j]!;
+    for (let i = 0, k = j; i < n; i++, k += nCols) codes[k] = off + (cols[base + i]! << 1);
   }
   let pos = 0;
   for (let i = 0; i < n; i++) pos += y[i]!;
   const baseMargin = Math.log(Math.max(pos, 0.5) / Math.max(n - pos, 0.5));
-  const margin = sharedF64(n).fill(baseMargin);
-  // exp(−margin), updated by one multiply per row and tree: saves an exp per row per round.
-  const em = sharedF64(n).fill(Math.exp(-baseMargin));
   const vMargin = Xv ? new Float64Array(Xv.n).fill(baseMargin) : undefined;
-  // (grad, hess) interleaved per row: one cache line serves both.
-  const gh = sharedF64(2 * n);
-  const rows = new Int32Array(n);
-  const tmp = new Int32Array(n);
-  const ogh = new Float64Array(2 * n);
   const rand = rng(o.seed);
-  const pool: Float64Array[] = [];
-  const getHist = (): Float64Array => {
-    const h = pool.pop();
-    if (h) return h.fill(0);
-    return new Float64Array(histLen);
-  };
   const importance = new Float64Array(nf);
-  const leafRanges: [number, number, number][] = [];
   const trees: BinTree[] = [];
   let bestIter = -1;
   let bestLoss = Infinity;
-  let featsOn = new Int32Array(nf).map((_, i) => i);
-  const { lambda, gamma } = o;
+  const { lambda } = o;
   // A child needs some hessian even at minChildWeight 0, or its leaf value −G/(H+λ) blows up when λ = 0.
   const minChildWeight = Math.max(o.minChildWeight, 1e-9);
-  const kernelSource = histKernelSource(nf, offs, 0, nf);
-  const kernel = histKernel(nf, offs, 0, nf);
-  // Row-parallel part of a round in fixed chunks (summed in chunk order, so any thread count gives the same model).
-  const nChunks = Math.min(16, Math.max(1, Math.ceil(n / 6000)));
-  const chunk = Math.ceil(n / nChunks);
-  const shared: RoundShared = {
+  const groups = sharedI32(nGroups + 1);
+  for (let q = 0; q <= nGroups; q++) groups[q] = Math.round((q * nCols) / nGroups);
+  const blockStart = sharedI32(nBlocks + 1);
+  for (let b = 0; b <= nBlocks; b++) blockStart[b] = Math.round((b * n) / nBlocks);
+  let opCap = 8;
+  const shared: Shared = {
     n,
-    nChunks,
-    chunk,
+    nCols,
+    nGroups,
+    nBlocks,
     histLen,
     ctrl: sharedI32(CTRL.size),
     y: sharedU8(n),
-    codes: rowMajor,
-    margin,
-    em,
+    codes,
+    cols,
+    colFeature,
+    colNbins,
+    colOffs,
+    groups,
+    colOn: sharedU8(nCols).fill(1),
+    params: sharedF64(3),
+    rows,
+    tmp: sharedI32(n),
+    blockStart,
+    sampleEnd: sharedI32(nBlocks),
+    margin: sharedF64(n).fill(baseMargin),
+    // exp(−margin), updated by one multiply per row and tree: saves an exp per row per round.
+    em: sharedF64(n).fill(Math.exp(-baseMargin)),
     gh,
     leafOf: sharedI32(n),
     // Indexed by node id: a tree has fewer than 2n nodes.
     leafValue: sharedF64(2 * n),
     leafExp: sharedF64(2 * n),
-    sums: sharedF64(3 * nChunks),
-    hists: sharedF64(nChunks * histLen),
-    kernelSource,
+    sums: sharedF64(3 * nBlocks),
+    ops: sharedI32(OP_INTS * opCap),
+    segs: sharedI32(3 * nBlocks * opCap),
+    blockHists,
+    pairs: sharedI32(PAIR_INTS * pairCap),
+    pairStats: sharedF64(PAIR_STATS * pairCap),
+    best: sharedF64(2 * nGroups * BEST_SIZE * pairCap),
+    slots: [],
+    kernelSource: histKernelSource(nCols, wide),
   };
   shared.y.set(y);
+  shared.params.set([lambda, minChildWeight, o.gamma]);
+  if (memory) {
+    shared.wasm = { module: wasmModule!, memory };
+    shared.kernel = wasmKernel(wasmModule!, memory);
+  } else shared.kernel = kernelFor(shared.kernelSource);
+  const { ctrl, margin, em, colOn, leafOf } = shared;
+  ctrl[CTRL.allOn] = 1;
+  const full = o.subsample >= 1;
   const threads = Math.max(1, Math.min(2, Math.floor(threadsOpt ?? (n * nf >= 200_000 ? availableParallelism() : 1))));
-  const round = startRound(threads);
-  shared.kernel = kernel;
-  let applyPrevious = false;
+  const phases = startPhases(shared, threads);
+  // Whole-node histograms by slot id, reused through a free list; new ones are handed to the helper as they appear.
+  const freeSlots: number[] = [];
+  const getSlot = (): number => {
+    const id = freeSlots.pop();
+    if (id !== undefined) return id;
+    const slot = shared.slots.length;
+    phases.patch({}, [[slot, sharedF64(histLen)]]);
+    return slot;
+  };
 
-  /** Histogram of rows[start, end) (the root over every row comes from the round's chunks instead). */
-  const buildHist = (hist: Float64Array, start: number, end: number): void => {
-    if (featsOn.length === nf) {
-      // Row-wise over the row-major copy: one pass over the node's rows updates every feature's histogram.
-      kernel(rows, start, end, rowMajor, gh, hist);
-      return;
+  /** Makes room for `ops` ops in the shared arrays (new arrays go to the helper). */
+  const reserve = (ops: number): void => {
+    const patch: Partial<Shared> = {};
+    if (ops > opCap) {
+      while (opCap < ops) opCap *= 2;
+      // Pending ops carry over.
+      const op = sharedI32(OP_INTS * opCap);
+      const sg = sharedI32(3 * nBlocks * opCap);
+      op.set(shared.ops);
+      sg.set(shared.segs);
+      Object.assign(patch, { ops: op, segs: sg });
     }
-    // Column subsampling: only this tree's features, one column at a time over the gathered gradients.
-    const len = end - start;
-    for (let k = 0; k < len; k++) {
-      const r = rows[start + k]!;
-      ogh[2 * k] = gh[2 * r]!;
-      ogh[2 * k + 1] = gh[2 * r + 1]!;
-    }
-    for (let fi = 0; fi < featsOn.length; fi++) {
-      const f = featsOn[fi]!;
-      const base = f * n;
-      const hb = offs[f]!;
-      for (let k = 0; k < len; k++) {
-        const b = hb + (cols[base + rows[start + k]!]! << 1);
-        hist[b] += ogh[2 * k]!;
-        hist[b + 1] += ogh[2 * k + 1]!;
+    if (Object.keys(patch).length) phases.patch(patch);
+  };
+
+  /** The best split of side (0: slot a, 1: slot b) of pair p, over the groups in order (see splitTask). */
+  const combine = (p: number, side: number): Split | null => {
+    const best = shared.best;
+    let g2 = 2 * o.gamma;
+    let at = -1;
+    for (let q = 0; q < nGroups; q++) {
+      const k = ((2 * p + side) * nGroups + q) * BEST_SIZE;
+      if (best[k + 1]! >= 0 && best[k]! > g2) {
+        g2 = best[k]!;
+        at = k;
       }
     }
+    if (at < 0) return null;
+    // Column and bin come back as doubles from the Float64Array: made small integers again for the row loops.
+    return { gain: 0.5 * g2 - o.gamma, col: best[at + 1]! | 0, bin: best[at + 2]! | 0, defaultLeft: best[at + 3] === 1, GL: best[at + 4]!, HL: best[at + 5]! };
   };
 
-  const findSplit = (node: OpenNode): Split | null => {
-    const { G, H } = node;
-    const hist = node.hist!;
-    const parentScore = (G * G) / (H + lambda);
-    // Best split kept in locals: no allocation in the scan.
-    let bestGain = 2 * gamma;
-    let bf = -1;
-    let bb = 0;
-    let bdl = false;
-    let bGL = 0;
-    let bHL = 0;
-    for (let fi = 0; fi < featsOn.length; fi++) {
-      const f = featsOn[fi]!;
-      const hb = offs[f]!;
-      const Gm = hist[hb + (nbins[f]! << 1)]!;
-      const Hm = hist[hb + (nbins[f]! << 1) + 1]!;
-      let GL = 0;
-      let HL = 0;
-      const last = nbins[f]! - 1;
-      const Hn = H - Hm;
-      for (let b = 0; b < last; b++) {
-        const hh = hist[hb + (b << 1) + 1]!;
-        if (hh === 0) continue; // empty bin: same split as the previous one
-        GL += hist[hb + (b << 1)]!;
-        HL += hh;
-        // Missing to the right. Gains are compared doubled (0.5 and γ folded into bestGain).
-        if (HL >= minChildWeight && H - HL >= minChildWeight) {
-          const gr = G - GL;
-          const g2 = (GL * GL) / (HL + lambda) + (gr * gr) / (H - HL + lambda) - parentScore;
-          if (g2 > bestGain) {
-            bestGain = g2;
-            bf = f;
-            bb = b;
-            bdl = Hm === 0 ? HL >= H - HL : false;
-            bGL = GL;
-            bHL = HL;
-          }
-        }
-        if (Hm > 0) {
-          const gl = GL + Gm;
-          const hl = HL + Hm;
-          if (hl >= minChildWeight && H - hl >= minChildWeight) {
-            const gr = G - gl;
-            const g2 = (gl * gl) / (hl + lambda) + (gr * gr) / (H - hl + lambda) - parentScore;
-            if (g2 > bestGain) {
-              bestGain = g2;
-              bf = f;
-              bb = b;
-              bdl = true;
-              bGL = gl;
-              bHL = hl;
-            }
-          }
-        }
-        if (HL >= Hn) break; // every non-missing row is on the left: later bins are empty
-      }
+  // Block ops waiting for the next block phase: leaf records (finish, assign at the depth cap) are never
+  // urgent, so they ride along with the next expansion or the next round.
+  let nOps = 0;
+  const pushOp = (type: number, nd: OpenNode, s: Split | null, id: number, side: number, pair: number): void => {
+    reserve(nOps + 1);
+    const op = shared.ops;
+    const k = OP_INTS * nOps;
+    op[k] = type;
+    op[k + 1] = s ? s.col : 0;
+    op[k + 2] = s ? s.bin : 0;
+    op[k + 3] = s && s.defaultLeft ? 1 : 0;
+    op[k + 4] = id;
+    op[k + 5] = side;
+    op[k + 6] = pair;
+    const sg = shared.segs;
+    for (let b = 0; b < nBlocks; b++) {
+      sg[3 * (nOps * nBlocks + b)] = nd.segs[2 * b]!;
+      sg[3 * (nOps * nBlocks + b) + 1] = nd.segs[2 * b + 1]!;
     }
-    if (bf < 0) return null;
-    return { gain: 0.5 * bestGain - gamma, feature: bf, bin: bb, defaultLeft: bdl, GL: bGL, HL: bHL };
+    nOps++;
   };
-
-  /** Stable in-place partition of rows[start, end); returns the first right index. */
-  const partition = (start: number, end: number, s: Split): number => {
-    const base = s.feature * n;
-    const miss = nbins[s.feature]!;
-    const bin = s.bin;
-    const dl = s.defaultLeft ? 1 : 0;
-    let l = start;
-    let r = 0;
-    // Branch-free: the direction is data-dependent noise to the branch predictor. Codes are < 256, so
-    // (c − bin − 1) >>> 31 is c ≤ bin, and ((c ^ miss) − 1) >>> 31 is c = miss (which is always > bin).
-    for (let k = start; k < end; k++) {
-      const row = rows[k]!;
-      const c = cols[base + row]!;
-      const goLeft = ((c - bin - 1) >>> 31) | ((((c ^ miss) - 1) >>> 31) & dl);
-      rows[l] = row;
-      tmp[r] = row;
-      l += goLeft;
-      r += goLeft ^ 1;
-    }
-    rows.set(tmp.subarray(0, r), l);
-    return l;
-  };
-
-  /** Sets leafOf for rows[start, end) split by s: left child id li, right li + 1 (rows stay in place). */
-  const assignLeaves = (start: number, end: number, s: Split, li: number): void => {
-    const base = s.feature * n;
-    const miss = nbins[s.feature]!;
-    const bin = s.bin;
-    const dl = s.defaultLeft ? 1 : 0;
-    const leafOf = shared.leafOf;
-    for (let k = start; k < end; k++) {
-      const row = rows[k]!;
-      const c = cols[base + row]!;
-      const goLeft = ((c - bin - 1) >>> 31) | ((((c ^ miss) - 1) >>> 31) & dl);
-      leafOf[row] = li + (goLeft ^ 1);
-    }
+  /** Runs a block phase over the pending ops (and the round when `round`). */
+  const runBlocks = (round: boolean): void => {
+    ctrl[CTRL.ops] = nOps;
+    ctrl[CTRL.round] = round ? 1 : 0;
+    phases.run(KIND.block, nBlocks, true);
+    nOps = 0;
   };
 
   // Progress for iteration t is sent at the start of t+1, whose gradient pass yields the train loss for free.
   let pending: GbdtProgress | undefined;
+  let applyPrevious = false;
   // The helper thread is stopped however training ends.
   try {
     for (let iter = 0; iter < o.nEstimators; iter++) {
-      // Subsampling draws rows before the round so the round knows whether the root histogram is over all rows.
-      let m = 0;
-      if (o.subsample < 1) {
-        for (let i = 0; i < n; i++) if (rand() < o.subsample) rows[m++] = i;
-      } else {
-        for (let i = 0; i < n; i++) rows[i] = i;
-        m = n;
+      const searchRoot = depthCap > 0 && nCols > 0;
+      // Subsampling draws rows (in order, so each block's sample is a run of its own rows) before the round.
+      if (!full) {
+        let b = 0;
+        let k = 0;
+        for (let i = 0; i < n; i++) {
+          while (i >= blockStart[b + 1]!) shared.sampleEnd[b++] = k;
+          if (rand() < o.subsample) rows[k++] = i;
+        }
+        while (b < nBlocks) shared.sampleEnd[b++] = k;
+        // Block b's sample must start at blockStart[b]: move each run into place (back to front).
+        for (let bb = nBlocks - 1; bb >= 0; bb--) {
+          const from = bb === 0 ? 0 : shared.sampleEnd[bb - 1]!;
+          const len = shared.sampleEnd[bb]! - from;
+          rows.copyWithin(blockStart[bb]!, from, from + len);
+          shared.sampleEnd[bb] = blockStart[bb]! + len;
+        }
       }
-      round.run(shared, applyPrevious, onProgress !== undefined && pending !== undefined, m === n);
+      ctrl[CTRL.applyPrevious] = applyPrevious ? 1 : 0;
+      ctrl[CTRL.wantLoss] = onProgress !== undefined && pending !== undefined ? 1 : 0;
+      ctrl[CTRL.fullRows] = full ? 1 : 0;
+      ctrl[CTRL.wantHist] = searchRoot ? 1 : 0;
+      runBlocks(true);
       applyPrevious = false;
       let G = 0;
       let H = 0;
       let loss = 0;
-      for (let c = 0; c < nChunks; c++) {
-        G += shared.sums[3 * c]!;
-        H += shared.sums[3 * c + 1]!;
-        loss += shared.sums[3 * c + 2]!;
+      for (let b = 0; b < nBlocks; b++) {
+        G += shared.sums[3 * b]!;
+        H += shared.sums[3 * b + 1]!;
+        loss += shared.sums[3 * b + 2]!;
       }
       if (pending) {
         pending.trainLoss = loss / n;
@@ -373,48 +378,134 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
           const j = Math.floor(rand() * (i + 1));
           [all[i], all[j]] = [all[j]!, all[i]!];
         }
-        featsOn = Int32Array.from(all.slice(0, Math.max(1, Math.round(nf * o.colsampleByTree)))).sort();
+        const on = new Uint8Array(nf);
+        for (const f of all.slice(0, Math.max(1, Math.round(nf * o.colsampleByTree)))) on[f] = 1;
+        for (let j = 0; j < nCols; j++) colOn[j] = on[colFeature[j]!]!;
+        ctrl[CTRL.allOn] = 0;
       }
       const tree: BinTree = { feature: [-1], bin: [0], left: [-1], right: [-1], defaultLeft: [0], value: [0], cover: [0], gain: [0] };
-      const rootHist = getHist();
-      if (m === n) {
-        const hs = shared.hists;
-        rootHist.set(hs.subarray(0, histLen));
-        for (let c = 1; c < nChunks; c++) {
-          const o2 = c * histLen;
-          for (let f = 0; f < nf; f++) for (let b = offs[f]!, e = ends[f]!; b < e; b++) rootHist[b] += hs[o2 + b]!;
-        }
-      } else {
-        G = 0;
-        H = 0;
-        for (let k = 0; k < m; k++) {
-          G += gh[2 * rows[k]!]!;
-          H += gh[2 * rows[k]! + 1]!;
-        }
-        buildHist(rootHist, 0, m);
+      const rootSegs = new Int32Array(2 * nBlocks);
+      for (let b = 0; b < nBlocks; b++) {
+        rootSegs[2 * b] = blockStart[b]!;
+        rootSegs[2 * b + 1] = full ? blockStart[b + 1]! : shared.sampleEnd[b]!;
       }
-      const root: OpenNode = { id: 0, start: 0, end: m, depth: 0, G, H, hist: rootHist, split: null };
-      root.split = findSplit(root);
-      const open: OpenNode[] = [root];
-      let leaves = 1;
+      const root: OpenNode = { id: 0, segs: rootSegs, depth: 0, G, H, slot: -1, split: null };
+      if (searchRoot) {
+        // The round built each block's root histogram into pair 0's block buffers.
+        root.slot = getSlot();
+        const pairs = shared.pairs;
+        pairs[0] = PAIR.searchA;
+        pairs[1] = root.slot;
+        pairs[2] = -1;
+        pairs[3] = 0;
+        shared.pairStats[0] = G;
+        shared.pairStats[1] = H;
+        phases.run(KIND.split, nGroups, true);
+        root.split = combine(0, 0);
+      }
       const leafValue = (nd: OpenNode): number => (nd.H + lambda > 0 ? (-nd.G / (nd.H + lambda)) * o.learningRate : 0);
-      leafRanges.length = 0;
-      const finish = (nd: OpenNode): void => {
+      const finish = (nd: OpenNode, recorded: boolean): void => {
         const v = leafValue(nd);
-        // Leaves made at the depth cap already have their rows' leafOf set (see assignLeaves).
-        if (!nd.assigned) leafRanges.push([nd.start, nd.end, nd.id]);
+        // Leaves made at the depth cap are recorded per row by their parent's assign op.
+        if (!recorded && full) pushOp(OP.finish, nd, null, nd.id, 0, 0);
         shared.leafValue[nd.id] = v;
         shared.leafExp[nd.id] = Math.exp(-v);
         tree.value[nd.id] = v;
         tree.cover[nd.id] = nd.H;
-        if (nd.hist) pool.push(nd.hist);
+        if (nd.slot >= 0) freeSlots.push(nd.slot);
       };
-      const depthCap = o.growth === 'depthwise' ? o.maxDepth : o.maxDepth > 0 ? o.maxDepth : Infinity;
-      while (open.length) {
-        let pick: number;
-        if (o.growth === 'leafwise') {
-          if (leaves >= o.maxLeaves) break;
-          pick = -1;
+      // Splits a batch of nodes (part of a level depth-wise, one leaf leaf-wise). Children at the depth cap
+      // are leaves: their rows are only recorded (assign op). The others are partitioned, the child with less
+      // hessian (usually fewer rows) gets its histogram built, and the pair is searched in a split phase.
+      const expand = (batch: OpenNode[]): OpenNode[] => {
+        const children: OpenNode[] = [];
+        const searched: OpenNode[] = [];
+        /** Per pair: its expand op, and the children in id order. */
+        const opOf: number[] = [];
+        const lr: OpenNode[] = [];
+        reserve(nOps + batch.length);
+        let np = 0;
+        for (const nd of batch) {
+          const s = nd.split!;
+          const atCap = nd.depth + 1 >= depthCap;
+          const li = tree.feature.length;
+          const ri = li + 1;
+          const f = colFeature[s.col]!;
+          for (const arr of [tree.feature, tree.left, tree.right]) arr.push(-1, -1);
+          tree.bin.push(0, 0);
+          tree.defaultLeft.push(0, 0);
+          tree.value.push(0, 0);
+          tree.cover.push(0, 0);
+          tree.gain.push(0, 0);
+          tree.feature[nd.id] = f;
+          tree.bin[nd.id] = s.bin;
+          tree.left[nd.id] = li;
+          tree.right[nd.id] = ri;
+          tree.defaultLeft[nd.id] = s.defaultLeft ? 1 : 0;
+          tree.cover[nd.id] = nd.H;
+          tree.gain[nd.id] = s.gain;
+          tree.value[nd.id] = leafValue(nd);
+          importance[f] = importance[f]! + s.gain;
+          const L: OpenNode = { id: li, segs: nd.segs, depth: nd.depth + 1, G: s.GL, H: s.HL, slot: -1, split: null };
+          const R: OpenNode = { id: ri, segs: nd.segs, depth: nd.depth + 1, G: nd.G - s.GL, H: nd.H - s.HL, slot: -1, split: null };
+          if (atCap) {
+            if (full) pushOp(OP.assign, nd, s, li, 0, 0);
+            if (nd.slot >= 0) freeSlots.push(nd.slot);
+            finish(L, true);
+            finish(R, true);
+            continue;
+          }
+          children.push(L, R);
+          const smallLeft = L.H <= R.H;
+          const small = smallLeft ? L : R;
+          const large = smallLeft ? R : L;
+          small.slot = getSlot();
+          large.slot = nd.slot;
+          opOf.push(nOps);
+          lr.push(L, R);
+          pushOp(OP.expand, nd, s, li, smallLeft ? 1 : 2, np);
+          const pairs = shared.pairs;
+          pairs[PAIR_INTS * np] = PAIR.searchA | PAIR.searchB;
+          pairs[PAIR_INTS * np + 1] = small.slot;
+          pairs[PAIR_INTS * np + 2] = large.slot;
+          pairs[PAIR_INTS * np + 3] = np;
+          const st = shared.pairStats;
+          st[PAIR_STATS * np] = small.G;
+          st[PAIR_STATS * np + 1] = small.H;
+          st[PAIR_STATS * np + 2] = large.G;
+          st[PAIR_STATS * np + 3] = large.H;
+          searched.push(small, large);
+          np++;
+        }
+        if (np === 0) return children;
+        runBlocks(false);
+        // Each expand op's first right index per block splits the parent's segments.
+        const sg = shared.segs;
+        for (let p = 0; p < np; p++) {
+          const ls = new Int32Array(2 * nBlocks);
+          const rs = new Int32Array(2 * nBlocks);
+          for (let b = 0; b < nBlocks; b++) {
+            const k = 3 * (opOf[p]! * nBlocks + b);
+            ls[2 * b] = sg[k]!;
+            ls[2 * b + 1] = sg[k + 2]!;
+            rs[2 * b] = sg[k + 2]!;
+            rs[2 * b + 1] = sg[k + 1]!;
+          }
+          lr[2 * p]!.segs = ls;
+          lr[2 * p + 1]!.segs = rs;
+        }
+        phases.run(KIND.split, np * nGroups, true);
+        for (let p = 0; p < np; p++) {
+          searched[2 * p]!.split = combine(p, 0);
+          searched[2 * p + 1]!.split = combine(p, 1);
+        }
+        return children;
+      };
+      if (o.growth === 'leafwise') {
+        const open: OpenNode[] = [root];
+        let leaves = 1;
+        while (open.length && leaves < o.maxLeaves) {
+          let pick = -1;
           let g = 0;
           for (let i = 0; i < open.length; i++) {
             const s = open[i]!.split;
@@ -424,70 +515,27 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
             }
           }
           if (pick < 0) break;
-        } else pick = 0;
-        const nd = open.splice(pick, 1)[0]!;
-        const s = nd.split;
-        if (!s || nd.depth >= depthCap) {
-          finish(nd);
-          continue;
+          const nd = open.splice(pick, 1)[0]!;
+          open.push(...expand([nd]));
+          leaves++;
         }
-        // Children at the depth cap never split: their rows need no partition, only (with every row in
-        // the tree) a note of which leaf they fell in, for the next round's margin update.
-        const atCap = nd.depth + 1 >= depthCap;
-        const li = tree.feature.length;
-        if (atCap && m === n) assignLeaves(nd.start, nd.end, s, li);
-        const mid = atCap ? nd.start : partition(nd.start, nd.end, s);
-        const ri = li + 1;
-        for (const arr of [tree.feature, tree.left, tree.right]) arr.push(-1, -1);
-        tree.bin.push(0, 0);
-        tree.defaultLeft.push(0, 0);
-        tree.value.push(0, 0);
-        tree.cover.push(0, 0);
-        tree.gain.push(0, 0);
-        tree.feature[nd.id] = s.feature;
-        tree.bin[nd.id] = s.bin;
-        tree.left[nd.id] = li;
-        tree.right[nd.id] = ri;
-        tree.defaultLeft[nd.id] = s.defaultLeft ? 1 : 0;
-        tree.cover[nd.id] = nd.H;
-        tree.gain[nd.id] = s.gain;
-        tree.value[nd.id] = leafValue(nd);
-        importance[s.feature] = importance[s.feature]! + s.gain;
-        const L: OpenNode = { id: li, start: nd.start, end: mid, depth: nd.depth + 1, G: s.GL, H: s.HL, hist: nd.hist, split: null };
-        const R: OpenNode = { id: ri, start: mid, end: nd.end, depth: nd.depth + 1, G: nd.G - s.GL, H: nd.H - s.HL, hist: nd.hist, split: null };
-        leaves++;
-        if (atCap) {
-          pool.push(nd.hist!);
-          L.hist = null;
-          R.hist = null;
-          L.assigned = true;
-          R.assigned = true;
-          open.push(L, R);
-          continue;
-        }
-        // Build the smaller child, subtract for the larger; the larger reuses the parent's buffer.
-        const small = mid - nd.start <= nd.end - mid ? L : R;
-        const large = small === L ? R : L;
-        const sh = getHist();
-        small.hist = sh;
-        buildHist(sh, small.start, small.end);
-        const ph = large.hist!;
-        for (let fi = 0; fi < featsOn.length; fi++) {
-          const f = featsOn[fi]!;
-          for (let b = offs[f]!, e = ends[f]!; b < e; b++) ph[b] -= sh[b]!;
-        }
-        for (const c of [L, R]) {
-          c.split = c.depth < depthCap ? findSplit(c) : null;
-          open.push(c);
+        for (const nd of open) finish(nd, false);
+      } else {
+        let level: OpenNode[] = [root];
+        while (level.length) {
+          const batch: OpenNode[] = [];
+          for (const nd of level) {
+            if (nd.split && nd.depth < depthCap) batch.push(nd);
+            else finish(nd, false);
+          }
+          const next: OpenNode[] = [];
+          for (let i = 0; i < batch.length; i += MAX_PAIRS) next.push(...expand(batch.slice(i, i + MAX_PAIRS)));
+          level = next;
         }
       }
-      for (const nd of open) finish(nd);
       trees.push(tree);
-      // Every row sits in exactly one leaf range when all rows were used; otherwise walk the tree.
-      if (m === n) {
-        // The next round applies this tree to the margins, row-parallel: record each row's leaf.
-        const leafOf = shared.leafOf;
-        for (const [start, end, id] of leafRanges) for (let k = start; k < end; k++) leafOf[rows[k]!] = id;
+      if (full) {
+        // The next round applies this tree to the margins by the leaves its ops record per row.
         applyPrevious = true;
       } else {
         applyTree(tree, { n, nFeatures: nf, codes: cols }, nbins, margin);
@@ -507,10 +555,12 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
         break;
       }
     }
+    // The last tree's leaf records.
+    if (nOps > 0) runBlocks(false);
   } finally {
-    round.close();
+    phases.close();
   }
-  if (applyPrevious) for (let i = 0; i < n; i++) margin[i] += shared.leafValue[shared.leafOf[i]!]!;
+  if (applyPrevious) for (let i = 0; i < n; i++) margin[i] += shared.leafValue[leafOf[i]!]!;
   if (pending && onProgress) {
     pending.trainLoss = logLossFromMargin(y, margin);
     onProgress(pending);
