@@ -6,12 +6,13 @@ import type { IssueSink } from './expr.js';
 import { compileExpressionNode } from './nodes/expression.js';
 import { compileSwitch } from './nodes/switch.js';
 import { compileTable } from './nodes/table.js';
-import { readTransform, transformPaths, withTransform, type CoreRun } from './nodes/transform.js';
+import { readTransform, transformPaths, withTransform, type CoreRun, type TransformAttributes } from './nodes/transform.js';
 import { branchIds } from './risk/ab-split.js';
 import { builtinRiskNodes } from './risk/index.js';
 import type { GraphProgram, ProgramEdge, ProgramNode } from './program.js';
 import type { CompileDecisionOptions, CompiledNode, CustomNodeCompiler, DecisionIssue, JdmGraph, NodeTrace } from './types.js';
 import { isPlainObject, type Obj } from './values.js';
+import { keysWritten, liveFields, type NodeReads } from './liveness.js';
 
 export const GRAPH_ISSUE = '(graph)';
 /** Sub-decisions may nest this deep (a → b → c ...); deeper is almost certainly a loader loop. */
@@ -68,6 +69,8 @@ function buildGraph(raw: JdmGraph | string | unknown, opts: CompileDecisionOptio
   const index = new Map<string, number>();
   const nodes: ProgramNode[] = [];
   const paths = new Set<string>();
+  const reads: NodeReads[] = [];
+  const omitters: (CompiledNode['omitUnread'] | undefined)[] = [];
   graph.nodes.forEach((rawNode: unknown, i) => {
     if (!isPlainObject(rawNode)) {
       issues.push({ nodeId: GRAPH_ISSUE, field: `nodes[${i}]`, message: 'node must be an object' });
@@ -87,6 +90,8 @@ function buildGraph(raw: JdmGraph | string | unknown, opts: CompileDecisionOptio
     const issue: IssueSink = (field, message) => issues.push(field === undefined ? { nodeId: id, message } : { nodeId: id, field, message });
     const compiled = compileNode(type, rawNode.content, issue, state, id);
     compiled?.paths.forEach((p) => paths.add(p));
+    reads.push({ paths: compiled?.paths, transform: compiled?.transform, readsRoot: JSON.stringify(rawNode.content ?? null).includes('$root'), knownKind: compiled?.omitUnread !== undefined, writes: keysWritten(type, rawNode.content) });
+    omitters.push(compiled?.omitUnread);
     index.set(id, nodes.length);
     nodes.push({
       index: nodes.length,
@@ -171,6 +176,17 @@ function buildGraph(raw: JdmGraph | string | unknown, opts: CompileDecisionOptio
     usesNodes: JSON.stringify(graph.nodes).includes('$nodes'),
     paths: [...paths].filter((p) => p !== '$nodes' && !p.startsWith('$nodes.')).sort(),
   };
+  // Output liveness: risk nodes skip result fields no later node (nor the result) can read. `$nodes` exposes
+  // every node's output, so graphs reading it keep everything.
+  if (!program.usesNodes) {
+    for (const n of nodes) {
+      const omit = omitters[n.index];
+      const t = reads[n.index]!.transform;
+      if (!omit || !t || !t.passThrough || t.outputPath?.length !== 1 || t.inputField || t.loop) continue;
+      const live = liveFields(n.index, t.outputPath[0]!, nodes, edges, reads);
+      if (live) omit(live);
+    }
+  }
   // Merge precedence: ZEN folds incoming data newest edge first, so the first edge listed wins.
   for (const n of nodes) n.inEdges.reverse();
   return { issues, program };
@@ -185,6 +201,9 @@ interface NodeCompilation {
   statementIds?: string[];
   routes?: boolean;
   sub?: GraphProgram;
+  transform?: TransformAttributes;
+  /** Set for built-in risk kinds that can leave out unread result fields. */
+  omitUnread?: CompiledNode['omitUnread'];
 }
 
 function compileNode(type: string, content: unknown, issue: IssueSink, state: BuildState, nodeId: string): NodeCompilation | undefined {
@@ -206,12 +225,12 @@ function compileNode(type: string, content: unknown, issue: IssueSink, state: Bu
     case 'decisionTableNode': {
       const t = readTransform(content, issue);
       const table = compileTable(content, issue);
-      return table && { run: withTransform(t, table.run, table.keepsNoInput), paths: transformPaths(t, table.paths) };
+      return table && { run: withTransform(t, table.run, table.keepsNoInput), paths: transformPaths(t, table.paths), transform: t };
     }
     case 'expressionNode': {
       const t = readTransform(content, issue);
       const e = compileExpressionNode(content, issue);
-      return e && { run: withTransform(t, e.run), paths: transformPaths(t, e.paths) };
+      return e && { run: withTransform(t, e.run), paths: transformPaths(t, e.paths), transform: t };
     }
     case 'switchNode': {
       const s = compileSwitch(content, issue);
@@ -317,7 +336,13 @@ function compileCustomNode(content: Obj, issue: IssueSink, state: BuildState, no
   const core: CoreRun = (input, ctx) => node.evaluate(input as Record<string, unknown>, ctx);
   // Built-in kinds whose output is built fresh and never holds the node input object.
   const keepsNoInput = !state.opts.customNodes?.[kind] && FRESH_OUTPUT_KINDS.has(kind);
-  return { run: withTransform(t, core, keepsNoInput), paths: transformPaths(t, node.paths), kind, routes: builtinAb, statementIds: builtinAb ? branchIds(content.config) : undefined };
+  return {
+    run: withTransform(t, core, keepsNoInput),
+    paths: transformPaths(t, node.paths),
+    transform: t,
+    // Only built-in kinds: their output is built from what they read, so their own reads are all they pass on.
+    omitUnread: keepsNoInput ? node.omitUnread : undefined,
+    kind, routes: builtinAb, statementIds: builtinAb ? branchIds(content.config) : undefined };
 }
 
 const FRESH_OUTPUT_KINDS = new Set(['ruleSet', 'scorecard', 'decision']);

@@ -54,6 +54,12 @@ export interface CompiledNode {
   evaluate(input: Record<string, unknown>, ctx: NodeContext): NodeOutput;
   /** Input paths the node reads (dotted from the node's input root). */
   readonly paths: readonly string[];
+  /**
+   * Called once at compile time, when the graph proves that later nodes and the graph result read only the
+   * `live` fields of this node's output: the node may then skip building the others when not tracing.
+   * Only the built-in ruleSet, scorecard and decision kinds are asked (see liveness.ts).
+   */
+  omitUnread?(live: ReadonlySet<string>): void;
 }
 
 /** Per-evaluation context handed to every node. */

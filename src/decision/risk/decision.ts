@@ -78,8 +78,14 @@ export const compileDecisionNode: CustomNodeCompiler = (config, ctx): CompiledNo
 
   const rank = (s: number, cut: Cut): number => (safer ? (s <= cut.upper ? 2 : s <= cut.lower ? 1 : 0) : s >= cut.upper ? 2 : s >= cut.lower ? 1 : 0);
 
+  // False when no later node reads `flags` (see omitUnread); tracing always lists them.
+  let flagsLive = true;
+
   return {
     paths: [...paths],
+    omitUnread(live) {
+      flagsLive = live.has('flags');
+    },
     evaluate(input, nctx): NodeOutput {
       let s: unknown;
       try {
@@ -124,7 +130,8 @@ export const compileDecisionNode: CustomNodeCompiler = (config, ctx): CompiledNo
       }
       const final = overridden ?? verdict;
       const riskLevel = overridden !== undefined ? final : Math.max(level, final);
-      const output = { decision: DECISIONS[final], score: numeric ? s : null, riskLevel: LEVELS[riskLevel], reasons, flags: matched ?? [] };
+      const output: Record<string, unknown> =
+        flagsLive || nctx.trace ? { decision: DECISIONS[final], score: numeric ? s : null, riskLevel: LEVELS[riskLevel], reasons, flags: matched ?? [] } : { decision: DECISIONS[final], score: numeric ? s : null, riskLevel: LEVELS[riskLevel], reasons };
       return nctx.trace ? { output, matched: matched ?? [] } : { output };
     },
   };

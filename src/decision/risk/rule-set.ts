@@ -71,11 +71,18 @@ export const compileRuleSet: CustomNodeCompiler = (config, ctx): CompiledNode | 
   const codes = rules.map((r) => r.reasonCode ?? r.id);
   // Condition values of the evaluation in progress (filled and read within one evaluate, which never re-enters).
   const scratch: unknown[] = new Array(n).fill(false);
+  // False when no later node reads `hits` (see omitUnread); tracing always builds them.
+  let hitsLive = true;
 
   return {
     paths: [...paths],
+    omitUnread(live) {
+      hitsLive = live.has('hits');
+    },
     evaluate(input, nctx): NodeOutput {
+      const withHits = hitsLive || nctx.trace;
       const hits: RuleHit[] = [];
+      let hitCount = 0;
       const reasons: { code: string; message?: string; score: number }[] = [];
       let errors: { id: string; message: string }[] | undefined;
       let total = 0;
@@ -89,11 +96,12 @@ export const compileRuleSet: CustomNodeCompiler = (config, ctx): CompiledNode | 
         }
         const rule = rules[i]!;
         total += rule.score;
-        hits.push(rule.reasonCode ? { id: rule.id, ruleName: rule.name, score: rule.score, tags: rule.tags, reasonCode: rule.reasonCode } : { id: rule.id, ruleName: rule.name, score: rule.score, tags: rule.tags });
+        hitCount++;
+        if (withHits) hits.push(rule.reasonCode ? { id: rule.id, ruleName: rule.name, score: rule.score, tags: rule.tags, reasonCode: rule.reasonCode } : { id: rule.id, ruleName: rule.name, score: rule.score, tags: rule.tags });
         reasons.push(rule.reason ? { code: codes[i]!, message: rule.reason, score: rule.score } : { code: codes[i]!, score: rule.score });
         if (firstHit) break;
       }
-      const output: Record<string, unknown> = { hit: hits.length > 0, hitCount: hits.length, totalScore: total, hits, reasons };
+      const output: Record<string, unknown> = withHits ? { hit: hitCount > 0, hitCount, totalScore: total, hits, reasons } : { hit: hitCount > 0, hitCount, totalScore: total, reasons };
       if (errors) output.errors = errors;
       return nctx.trace ? { output, matched: hits.map(hitId) } : { output };
     },

@@ -125,15 +125,21 @@ export const compileScorecard: CustomNodeCompiler = (config, ctx): CompiledNode 
   const cap = Math.max(0, Math.trunc(maxReasons));
   // Characteristic values of the evaluation in progress (filled and read within one evaluate).
   const scratch: unknown[] = new Array(chars.length).fill(undefined);
+  // False when no later node reads `characteristics` (see omitUnread); tracing always builds them.
+  let detailsLive = true;
 
   return {
     paths: [...paths],
+    omitUnread(live) {
+      detailsLive = live.has('characteristics');
+    },
     evaluate(input, nctx): NodeOutput {
+      const withDetails = detailsLive || nctx.trace;
       let score = basePoints;
       const env = nctx.env;
       const values = scratch;
       batch.evaluateAll(input, env, values);
-      const details: Detail[] = new Array(chars.length);
+      const details: Detail[] | undefined = withDetails ? new Array(chars.length) : undefined;
       // Kept ranked while built (stable: equal losses keep the characteristics' order) and capped at maxReasons.
       const losses: Loss[] = [];
       let errors: { id: string; message: string }[] | undefined;
@@ -148,7 +154,7 @@ export const compileScorecard: CustomNodeCompiler = (config, ctx): CompiledNode 
         const points = bin ? bin.points : c.defaultPoints;
         score += points;
         const lost = c.best - points;
-        details[i] = { id: c.id, points, bin: bin ? bin.label : 'default', lost };
+        if (details) details[i] = { id: c.id, points, bin: bin ? bin.label : 'default', lost };
         if (lost > 0) {
           let at = losses.length;
           while (at > 0 && losses[at - 1]!.score < lost) at--;
@@ -162,9 +168,9 @@ export const compileScorecard: CustomNodeCompiler = (config, ctx): CompiledNode 
           }
         }
       }
-      const output: Record<string, unknown> = { score, basePoints, characteristics: details, reasons: losses };
+      const output: Record<string, unknown> = details ? { score, basePoints, characteristics: details, reasons: losses } : { score, basePoints, reasons: losses };
       if (errors) output.errors = errors;
-      return nctx.trace ? { output, matched: details.map(matchedLabel) } : { output };
+      return nctx.trace ? { output, matched: details!.map(matchedLabel) } : { output };
     },
   };
 };
