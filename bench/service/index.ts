@@ -30,6 +30,11 @@ interface Measured extends Run {
   mainUsPerReq: number;
   lagP99Ms: number;
   lagMaxMs: number;
+  /** Main-thread GC pauses per request (µs): young-generation scavenges and mark-compact. */
+  gcMinorUsPerReq: number;
+  gcMajorUsPerReq: number;
+  /** Decision log rows per committed batch (-1: no log). */
+  rowsPerBatch: number;
 }
 
 function ask(child: ChildProcess, msg: 'reset' | 'report'): Promise<ProbeReport | undefined> {
@@ -49,10 +54,10 @@ async function measured(child: ChildProcess, run: () => Promise<Run>): Promise<M
   const p = (await ask(child, 'report'))!;
   const n = Math.max(1, r.requests);
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { ...r, cpuUsPerReq: round(p.cpuUs / n), mainCpuUsPerReq: p.mainCpuUs < 0 ? -1 : round(p.mainCpuUs / n), mainUsPerReq: round(p.mainActiveUs / n), lagP99Ms: round(p.lagP99Ms), lagMaxMs: round(p.lagMaxMs) };
+  return { ...r, cpuUsPerReq: round(p.cpuUs / n), mainCpuUsPerReq: p.mainCpuUs < 0 ? -1 : round(p.mainCpuUs / n), mainUsPerReq: round(p.mainActiveUs / n), lagP99Ms: round(p.lagP99Ms), lagMaxMs: round(p.lagMaxMs), gcMinorUsPerReq: round((p.gcMinorMs * 1000) / n), gcMajorUsPerReq: round((p.gcMajorMs * 1000) / n), rowsPerBatch: p.logBatches > 0 ? round(p.logRows / p.logBatches) : -1 };
 }
 
-const server = (m: Measured) => `CPU ${m.cpuUsPerReq} µs/req (main thread CPU ${m.mainCpuUsPerReq}, busy ${m.mainUsPerReq} µs/req), event-loop delay p99 ${m.lagP99Ms} ms, max ${m.lagMaxMs} ms`;
+const server = (m: Measured) => `CPU ${m.cpuUsPerReq} µs/req (main thread CPU ${m.mainCpuUsPerReq}, busy ${m.mainUsPerReq} µs/req), event-loop delay p99 ${m.lagP99Ms} ms, max ${m.lagMaxMs} ms, GC ${m.gcMinorUsPerReq} + ${m.gcMajorUsPerReq} µs/req (young + old)${m.rowsPerBatch > 0 ? `, ${m.rowsPerBatch} rows per log batch` : ''}`;
 
 function startServer(mode: 'ceiling' | 'decision'): Promise<{ child: ChildProcess; url: string; key?: string }> {
   return new Promise((resolve, reject) => {
@@ -167,6 +172,10 @@ export async function main(args: string[]): Promise<void> {
         decisionMainUsPerReq: decision.mainUsPerReq,
         decisionLagP99Ms: decision.lagP99Ms,
         decisionLagMaxMs: decision.lagMaxMs,
+        decisionGcMinorUsPerReq: decision.gcMinorUsPerReq,
+        decisionGcMajorUsPerReq: decision.gcMajorUsPerReq,
+        decisionRowsPerBatch: decision.rowsPerBatch,
+        rowsPerBatchAt2000: fixed.rowsPerBatch,
         p99MsAt2000Rps: fixed.p99,
         ceilingP99MsAt2000Rps: ceilingFixed.p99,
         cpuUsPerReqAt2000: fixed.cpuUsPerReq,

@@ -1,13 +1,15 @@
 // Load-robust figures for a bench server, asked for by the driver over IPC ('reset' before a phase, 'report'
 // after): process CPU (all threads, so a writer worker counts too), main-thread event-loop utilisation and the
 // event-loop delay histogram. On a shared, loaded machine these move far less than requests/s do.
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, constants } from 'node:perf_hooks';
 import { Session } from 'node:inspector';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // XZ_BENCH_PROFILE=<dir>: a CPU profile of the main thread per phase (start-up excluded), for chrome://inspect.
-const profileDir = process.env.XZ_BENCH_PROFILE;
+// XZ_BENCH_HEAP=<dir>: a sampling allocation profile instead (garbage included: what the scavenges pay for).
+const heapDir = process.env.XZ_BENCH_HEAP;
+const profileDir = process.env.XZ_BENCH_PROFILE ?? heapDir;
 let session: Session | undefined;
 let phase = 0;
 const post = (method: string, params?: object) =>
@@ -21,6 +23,18 @@ export interface ProbeReport {
   lagP50Ms: number;
   lagP99Ms: number;
   lagMaxMs: number;
+  /** Main-thread GC pause time (ms): scavenges of the young generation, and mark-compact (incl. incremental steps). */
+  gcMinorMs: number;
+  gcMajorMs: number;
+  /** Decision log batches committed in the phase (the main thread posts one message per batch); -1: no log. */
+  logBatches: number;
+  logRows: number;
+}
+
+/** The decision log's running totals, when the server has one (set by server.ts). */
+let logCounters: (() => { batches: number; committed: number }) | undefined;
+export function probeLog(counters: () => { batches: number; committed: number }): void {
+  logCounters = counters;
 }
 
 /** User + system CPU of the calling thread in µs, from /proc (clock ticks of 10 ms); -1 when not on Linux. */
@@ -41,17 +55,30 @@ export function installProbe(): void {
   let cpu0 = process.cpuUsage();
   let main0 = threadCpuUs();
   let elu0 = performance.eventLoopUtilization();
+  let log0 = logCounters?.();
+  let gcMinor = 0;
+  let gcMajor = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) gcMinor += e.duration;
+      else gcMajor += e.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
   process.on('message', (m: unknown) => {
     if (m === 'reset') {
       if (profileDir) {
         session ??= new Session();
         session.connect();
-        void post('Profiler.enable').then(() => post('Profiler.start'));
+        if (heapDir) void post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+        else void post('Profiler.enable').then(() => post('Profiler.start'));
       }
       cpu0 = process.cpuUsage();
       main0 = threadCpuUs();
       elu0 = performance.eventLoopUtilization();
       lag.reset();
+      gcMinor = 0;
+      gcMajor = 0;
+      log0 = logCounters?.();
       process.send!({ reset: true });
     } else if (m === 'report') {
       const cpu = process.cpuUsage(cpu0);
@@ -63,11 +90,20 @@ export function installProbe(): void {
         lagP50Ms: lag.percentile(50) / 1e6,
         lagP99Ms: lag.percentile(99) / 1e6,
         lagMaxMs: lag.max / 1e6,
+        gcMinorMs: gcMinor,
+        gcMajorMs: gcMajor,
+        logBatches: -1,
+        logRows: -1,
       };
+      const log1 = logCounters?.();
+      if (log0 && log1) {
+        r.logBatches = log1.batches - log0.batches;
+        r.logRows = log1.committed - log0.committed;
+      }
       if (session) {
         const s = session;
-        void post('Profiler.stop').then((res: { profile: unknown }) => {
-          writeFileSync(join(profileDir!, `${process.argv[2] ?? 'server'}-${++phase}.cpuprofile`), JSON.stringify(res.profile));
+        void post(heapDir ? 'HeapProfiler.stopSampling' : 'Profiler.stop').then((res: { profile: unknown }) => {
+          writeFileSync(join(profileDir!, `${process.argv[2] ?? 'server'}-${++phase}.${heapDir ? 'heapprofile' : 'cpuprofile'}`), JSON.stringify(res.profile));
           s.disconnect();
           process.send!({ report: r });
         });

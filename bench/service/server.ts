@@ -8,7 +8,7 @@ import { openStore } from '../../src/store/index.js';
 import { buildApp } from '../../src/service/app.js';
 import { SeenIds } from '../../src/service/seen-ids.js';
 import { createFeatureEngine, MemoryStore } from '../../src/features/index.js';
-import { installProbe } from './probe.js';
+import { installProbe, probeLog } from './probe.js';
 
 const mode = process.argv[2];
 installProbe();
@@ -34,6 +34,7 @@ if (mode === 'ceiling') {
   await store.lists.createList('bench', { id: 'bl', name: 'bl', dimension: 'phone', kind: 'black' }, 'bench');
   await store.lists.upsertEntries('bench', 'bl', Array.from({ length: 10000 }, (_, i) => ({ value: `139${String(i).padStart(8, '0')}` })), 'bench');
   const features = createFeatureEngine({ definitions: JSON.parse(readFileSync(new URL('examples/features/default.json', root), 'utf8')), store: new MemoryStore() });
+  probeLog(() => store.log.metrics());
   const app = await buildApp({ store, features, seenIds: new SeenIds(), processMetrics: false, templatesDir: new URL('examples/strategies', root).pathname });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const a = app.server.address() as { port: number };

@@ -186,13 +186,31 @@ export async function buildApp(options: BuildAppOptions): Promise<XiezhiApp> {
     return reply.code(500).send(errorBody('internal', 'internal error; see the server log / 服务内部错误'));
   });
 
-  app.addHook('onRequest', async (req) => {
+  // Callback-style hooks: a token already verified (the usual case) is answered without a promise.
+  app.addHook('onRequest', (req, _reply, done) => {
     const url = req.url;
-    if (!url.startsWith('/v1/') || (req.routeOptions.config as { public?: boolean } | undefined)?.public) return;
-    req.auth = await auth.authenticate(req);
+    if (!url.startsWith('/v1/') || (req.routeOptions.config as { public?: boolean } | undefined)?.public) return done();
+    let cached;
+    try {
+      cached = auth.cached(req);
+    } catch (err) {
+      return done(err as Error);
+    }
+    if (cached) {
+      req.auth = cached;
+      return done();
+    }
+    auth.authenticate(req).then(
+      (a) => {
+        req.auth = a;
+        done();
+      },
+      (err: Error) => done(err),
+    );
   });
-  app.addHook('onResponse', async (req, reply) => {
-    metrics.http.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: String(reply.statusCode) });
+  app.addHook('onResponse', (req, reply, done) => {
+    metrics.request(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode);
+    done();
   });
 
   await app.register(swagger, {

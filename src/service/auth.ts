@@ -35,10 +35,14 @@ export class Authenticator {
     private readonly ttlMs = 10_000,
   ) {}
 
+  /** The caller from the cache, without a promise; undefined when the token must be verified. Throws 401 on a malformed header. */
+  cached(req: FastifyRequest): AuthContext | undefined {
+    const hit = this.cache.get(bearerToken(req));
+    return hit && hit.until > this.clock() ? hit.ctx : undefined;
+  }
+
   async authenticate(req: FastifyRequest): Promise<AuthContext> {
-    const h = req.headers.authorization;
-    if (!h || !h.startsWith('Bearer ') || h.length < 16 || h.length > 512) throw unauthorized();
-    const token = h.slice(7).trim();
+    const token = bearerToken(req);
     const now = this.clock();
     const hit = this.cache.get(token);
     if (hit && hit.until > now) return hit.ctx;
@@ -81,6 +85,12 @@ export class Authenticator {
     if (match.userId) for (const [t, e] of this.cache) if (e.ctx.user?.id === match.userId) this.cache.delete(t);
     if (match.apiKeyId) for (const [t, e] of this.cache) if (e.ctx.apiKeyId === match.apiKeyId) this.cache.delete(t);
   }
+}
+
+function bearerToken(req: FastifyRequest): string {
+  const h = req.headers.authorization;
+  if (!h || !h.startsWith('Bearer ') || h.length < 16 || h.length > 512) throw unauthorized();
+  return h.slice(7).trim();
 }
 
 /** Throws 403 unless the caller's role is at least `role`. */

@@ -55,6 +55,7 @@ const SCAN_COLUMNS = [
 ] as const;
 
 const DECISIONS: readonly string[] = ['approve', 'review', 'reject'];
+const isString = (v: unknown): v is string => typeof v === 'string';
 
 function validate(r: DecisionInput): void {
   if (typeof r.tenantId !== 'string' || !r.tenantId) throw new StoreValidationError('tenantId', 'required');
@@ -347,8 +348,9 @@ export class GroupCommitLog implements DecisionLog {
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!;
       rows[i] = p.values;
-      const hit = p.record.rulesHit;
-      rules[i] = hit && hit.length > 0 ? hit.map(String) : null;
+      // Rule ids as strings for the rule_hits column; the decider's are already (no copy then).
+      const hit: unknown[] | undefined = p.record.rulesHit;
+      rules[i] = hit && hit.length > 0 ? (hit.every(isString) ? hit : hit.map(String)) : null;
     }
     const c = this.counters;
     try {
