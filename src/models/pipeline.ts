@@ -42,6 +42,26 @@ export interface TrainResult {
   risk: { train: Float64Array; test: Float64Array };
 }
 
+const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/** The summary a trained version is registered and printed with (CLI `--json`, the service's model jobs). */
+export function trainingMetrics(result: TrainResult, type: string): Record<string, number | string> {
+  return {
+    type,
+    auc: r4(result.test.auc),
+    ks: r4(result.test.ks),
+    gini: r4(result.test.gini),
+    ...(result.test.logLoss !== undefined ? { logLoss: r4(result.test.logLoss) } : {}),
+    trainAuc: r4(result.train.auc),
+    trainKs: r4(result.train.ks),
+    psi: r4(result.psi),
+    nTrain: result.train.n,
+    nTest: result.test.n,
+    features: result.model.features.length,
+    trainSeconds: Math.round(result.trainSeconds * 1000) / 1000,
+  };
+}
+
 export async function trainModel(ds: Dataset, o: TrainOptions): Promise<TrainResult> {
   o.onProgress?.({ stage: 'split' });
   const split = o.split ?? stratifiedSplit(ds.y, o.testFraction ?? 0.3, o.seed ?? 42);

@@ -6,7 +6,7 @@ import { decodeCsvBytes } from '../lists/csv.js';
 import { fitBinning, type BinMethod, type VariableBinning } from '../models/binning.js';
 import { ModelError } from '../models/errors.js';
 import { compileModel, type ModelArtifact } from '../models/model.js';
-import { trainModel, type TrainProgress } from '../models/pipeline.js';
+import { trainModel, trainingMetrics, type TrainProgress } from '../models/pipeline.js';
 import { stratifiedSplit } from '../models/split.js';
 import { trainingReport, type TrainingReport } from './model-training-report.js';
 import type { PreparedVersion } from './models.js';
@@ -145,21 +145,7 @@ export async function trainOnDataset(ds: Dataset, req: TrainingRequest, emit: (m
   progress('report', 94, { en: `test AUC ${result.test.auc.toFixed(4)}, KS ${result.test.ks.toFixed(4)}; computing curves`, zh: `测试集 AUC ${result.test.auc.toFixed(4)}，KS ${result.test.ks.toFixed(4)}；计算曲线` });
   const report = trainingReport(ds, result, { testFraction, seed });
   const m = result.model;
-  const metrics: Record<string, number | string> = {
-    type: req.type,
-    auc: r4(result.test.auc),
-    ks: r4(result.test.ks),
-    gini: r4(result.test.gini),
-    ...(result.test.logLoss !== undefined ? { logLoss: r4(result.test.logLoss) } : {}),
-    trainAuc: r4(result.train.auc),
-    trainKs: r4(result.train.ks),
-    psi: r4(result.psi),
-    nTrain: result.train.n,
-    nTest: result.test.n,
-    badRate: r4(report.badRate),
-    features: m.features.length,
-    trainSeconds: Math.round(result.trainSeconds * 1000) / 1000,
-  };
+  const metrics = { ...trainingMetrics(result, req.type), badRate: r4(report.badRate) };
   return {
     model: m,
     features: [...m.features],

@@ -5,12 +5,10 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, apiCall, ensureConsoleBuilt, launchBrowser, shot, skipReason, startService, type Service } from './harness.js';
+import { ADMIN_PASSWORD, apiCall, ensureConsoleBuilt, launchBrowser, shot, skipReason, startService, type Service, inputOf } from './harness.js';
 
 const skip = skipReason();
 
-/** The <input> of an antd InputNumber/Input whose test id sits on the input or on its wrapper. */
-const inputOf = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
 
 // input → scorecard → output: age 30 falls in [25, 50) (35 points), housing "mortgage" in no bin (0): 535.
 const SCORECARD = {

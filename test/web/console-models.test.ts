@@ -5,13 +5,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, API_KEY, ROOT, apiCall, ensureConsoleBuilt, launchBrowser, shot, skipReason, startService, type Service } from './harness.js';
+import { ADMIN_PASSWORD, API_KEY, ROOT, apiCall, ensureConsoleBuilt, launchBrowser, shot, skipReason, startService, type Service, inputOf } from './harness.js';
 
 const GERMAN = join(ROOT, '../shared/data/credit/german.csv');
 const skip = skipReason() ?? (existsSync(GERMAN) ? undefined : 'needs ../shared/data/credit/german.csv');
 
-/** The <input> of an antd control whose test id sits on the input or on its wrapper. */
-const inputOf = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
 
 // A strategy whose model node reads german-sc (pinned to an old version) and whose scorecard node is hand-made.
 const STRATEGY = {

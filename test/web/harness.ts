@@ -139,3 +139,8 @@ export async function apiCall<T = any>(base: string, method: string, path: strin
   const text = await r.text();
   return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
+
+/** The <input> of an antd control (Input, InputNumber, Select) whose test id sits on the input or on its wrapper. */
+export function inputOf(page: Page, id: string) {
+  return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+}

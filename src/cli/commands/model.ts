@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from '../main.js';
 import { loadCsv, parseCsv } from '../../models/data.js';
 import { outOfTimeSplit } from '../../models/split.js';
-import { trainModel, type TrainProgress } from '../../models/pipeline.js';
+import { trainModel, trainingMetrics, type TrainProgress } from '../../models/pipeline.js';
 import { compileModel, importModelText, type ModelArtifact } from '../../models/model.js';
 import { evaluateScores, riskScores, type EvaluationReport } from '../../models/evaluate.js';
 import { scorecardTable } from '../../models/scorecard.js';
@@ -121,20 +121,7 @@ async function train(args: string[]): Promise<number> {
     gbdt,
     onProgress: bar,
   });
-  const metrics = {
-    type: v.type,
-    auc: r4(result.test.auc),
-    ks: r4(result.test.ks),
-    gini: r4(result.test.gini),
-    ...(result.test.logLoss !== undefined ? { logLoss: r4(result.test.logLoss) } : {}),
-    trainAuc: r4(result.train.auc),
-    trainKs: r4(result.train.ks),
-    psi: r4(result.psi),
-    nTrain: result.train.n,
-    nTest: result.test.n,
-    features: result.model.features.length,
-    trainSeconds: Math.round(result.trainSeconds * 1000) / 1000,
-  };
+  const metrics = trainingMetrics(result, v.type);
   if (v.out) writeFileSync(v.out, JSON.stringify(result.model));
   let registered: { id: string; version: number } | undefined;
   if (v.register) {
