@@ -227,6 +227,10 @@ describe('web console: lists, keys, users, scorecard, language', { skip: skip !=
     await page.getByTestId('user-disable-e2e-ana').click();
     await page.locator('.ant-modal-confirm').getByText('不可撤销').waitFor();
     await page.getByTestId('user-disable-confirm').click();
+    // the outcome toast first: a refused PATCH shows its error here, which the assertion then names
+    const toast = page.locator('.ant-message-error, .ant-message-success:has-text("已停用用户 e2e-ana")').last();
+    await toast.waitFor({ timeout: 20_000 });
+    assert.match((await toast.textContent()) ?? '', /已停用用户 e2e-ana/);
     await page.getByTestId('user-status-e2e-ana').getByText('已停用').waitFor();
     await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
     // a disabled user's role is frozen: shown, not editable
