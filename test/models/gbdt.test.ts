@@ -8,8 +8,8 @@ import type { Column } from '../../src/models/data.js';
 import { rng } from '../../src/models/split.js';
 import { auc } from '../../src/models/metrics.js';
 import { ModelError } from '../../src/models/errors.js';
-import { histKernelSource, kernelFor } from '../../src/models/gbdt/kernels.js';
-import { sharedWasmMemory, wasmKernel, wasmKernelModule } from '../../src/models/gbdt/wasm-kernel.js';
+import { BIN_SLOTS, binTask, histKernelSource, kernelFor, type BinJob } from '../../src/models/gbdt/kernels.js';
+import { sharedWasmMemory, wasmExports, wasmKernel, wasmKernelModule } from '../../src/models/gbdt/wasm-kernel.js';
 import { synth } from './gbdt-synth.js';
 
 function scores(m: CompiledEnsemble, cols: Column[], n: number): Float64Array {
@@ -27,6 +27,41 @@ test('binner: ≤255 bins, missing gets its own code', () => {
   assert.equal(binIndexOf(b, 1e9), b.uppers.length - 1);
   const few = fitBins(Float64Array.from([1, 2, 2, 3]), 255);
   assert.deepEqual([...few.uppers], [1.5, 2.5, Infinity]);
+});
+
+test('bin items code every value exactly as binIndexOf does (guided search, edges, missing)', () => {
+  const r = rng(11);
+  const gens: [string, () => number][] = [
+    ['skewed', () => Math.round(Math.exp(r() * 12) - 2000)],
+    ['uniform', () => r() * 2e6 - 1e6],
+    ['few', () => Math.floor(r() * 9)],
+    ['huge', () => (r() < 0.5 ? -1 : 1) * 10 ** (r() * 300)],
+  ];
+  for (const [name, gen] of gens) {
+    const n = 5000;
+    const v = Float64Array.from({ length: n }, (_, i) => (i % 97 === 0 ? NaN : gen()));
+    // Values next to a first fit's cuts (quantile cuts are data values, so the final cuts are in the data
+    // too), and the extremes.
+    const u0 = fitBins(v, 255).uppers;
+    for (let k = 0; k + 1 < u0.length && 200 + 3 * k + 2 < n; k++) {
+      v[200 + 3 * k] = u0[k]!;
+      v[200 + 3 * k + 1] = u0[k]! + Math.abs(u0[k]!) * 1e-15;
+      v[200 + 3 * k + 2] = -u0[k]!;
+    }
+    v[0] = -Infinity;
+    v[2] = Infinity;
+    v[3] = -0;
+    const b = fitBins(v, 255);
+    const u = b.uppers;
+    const job: BinJob = { n, maxBins: 255, ctrl: new Int32Array(new SharedArrayBuffer(64)), values: [v], uppers: new Float64Array(BIN_SLOTS), nUppers: new Int32Array(1), cols: new Uint8Array(n) };
+    binTask(job, 0);
+    assert.deepEqual([...job.uppers.subarray(0, job.nUppers[0]!)], [...u], name);
+    for (let i = 0; i < n; i++) {
+      const c = binIndexOf(b, v[i]!);
+      assert.equal(job.cols[i], c === MISSING_BIN ? u.length : c, `${name}: value ${v[i]}`);
+    }
+    if (name !== 'few') assert.ok(u.length > 16, `${name} uses the guide`);
+  }
 });
 
 for (const growth of ['depthwise', 'leafwise'] as const) {
@@ -137,5 +172,42 @@ test('the WebAssembly histogram kernel adds exactly what the JavaScript kernel a
     k(null, 5, 280, codes, gh, hist);
     assert.deepEqual([...hist], [...expected]);
     assert.ok(expected.some((v) => v !== 0));
+  }
+});
+
+test('the WebAssembly partition and leaf assignment match the JavaScript loops', () => {
+  const module = wasmKernelModule(3, false);
+  const memory = sharedWasmMemory(1 << 16);
+  assert.ok(module && memory);
+  const ex = wasmExports(module, memory);
+  const n = 1000;
+  const rows = new Int32Array(memory.buffer, 0, n);
+  const tmp = new Int32Array(memory.buffer, 4096, n);
+  const leafOf = new Int32Array(memory.buffer, 8192, n);
+  const col = new Uint8Array(memory.buffer, 12288, n);
+  const r = rng(5);
+  for (let t = 0; t < 50; t++) {
+    const miss = 11;
+    for (let i = 0; i < n; i++) {
+      rows[i] = (i * 7 + t) % n;
+      col[i] = Math.floor(r() * 12);
+    }
+    const start = Math.floor(r() * 100);
+    const end = start + Math.floor(r() * 800);
+    const bin = Math.floor(r() * 11);
+    const dl = t & 1;
+    const before = [...rows];
+    const left = (row: number): boolean => col[row]! <= bin || (col[row] === miss && dl === 1);
+    const lefts = before.slice(start, end).filter(left);
+    const rights = before.slice(start, end).filter((row) => !left(row));
+    leafOf.fill(-1);
+    ex.assign(rows.byteOffset, leafOf.byteOffset, col.byteOffset, start, end, bin, miss, dl, 7);
+    for (let i = 0; i < n; i++) assert.equal(leafOf[i], before.indexOf(i) >= start && before.indexOf(i) < end ? (left(i) ? 7 : 8) : -1);
+    const l = ex.part(rows.byteOffset, tmp.byteOffset, col.byteOffset, start, end, bin, miss, dl);
+    assert.equal(l, start + lefts.length);
+    assert.deepEqual([...rows.subarray(start, l)], lefts);
+    assert.deepEqual([...tmp.subarray(start, start + rights.length)], rights);
+    assert.deepEqual([...rows.subarray(0, start)], before.slice(0, start));
+    assert.deepEqual([...rows.subarray(end)], before.slice(end));
   }
 });

@@ -45,38 +45,8 @@ export function numericColumns(columns: Column[], categories: Record<string, str
   return { values: out, categories: cats };
 }
 
-export function fitBins(values: Float64Array, maxBins = 255): FeatureBins {
-  const mb = Math.min(255, Math.max(2, maxBins));
-  // Few distinct values (flags, codes, small counts) are common: find them without sorting every row.
-  const few = new Set<number>();
-  for (let i = 0; i < values.length && few.size <= mb; i++) if (!Number.isNaN(values[i]!)) few.add(values[i]!);
-  if (few.size <= mb) {
-    const distinct = Float64Array.from(few).sort();
-    const uppers: number[] = [];
-    for (let k = 0; k + 1 < distinct.length; k++) uppers.push((distinct[k]! + distinct[k + 1]!) / 2);
-    uppers.push(Infinity);
-    return { uppers: Float64Array.from(uppers) };
-  }
-  const buf = new Float64Array(values.length);
-  let len = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) buf[len++] = values[i]!;
-  const sorted = buf.subarray(0, len).sort();
-  const distinct: number[] = [];
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
-  const uppers: number[] = [];
-  if (distinct.length <= mb) {
-    // One bin per distinct value, split halfway between neighbours.
-    for (let k = 0; k + 1 < distinct.length; k++) uppers.push((distinct[k]! + distinct[k + 1]!) / 2);
-  } else {
-    for (let k = 1; k < mb; k++) {
-      const v = sorted[Math.floor((k * sorted.length) / mb) - 1]!;
-      if (uppers.length === 0 || v > uppers[uppers.length - 1]!) uppers.push(v);
-    }
-    if (uppers.length && uppers[uppers.length - 1]! >= sorted[sorted.length - 1]!) uppers.pop();
-  }
-  uppers.push(Infinity);
-  return { uppers: Float64Array.from(uppers) };
-}
+// Implemented next to the kernels: the helper thread runs its source (see binTask).
+export { fitBins } from './kernels.js';
 
 export function binIndexOf(bins: FeatureBins, v: number): number {
   if (Number.isNaN(v)) return MISSING_BIN;

@@ -8,7 +8,7 @@
 // after another: cross-validation folds skip its start-up and reuse its warmed-up, optimised code.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ModelError } from '../errors.js';
-import { CTRL, blockTask, runItems, splitTask, warmUp, type Shared } from './kernels.js';
+import { CTRL, binTask, blockTask, fitBins, runItems, splitTask, warmUp, type BinJob, type Shared } from './kernels.js';
 
 /** The helper's doorbell: a job counter it waits on, the generation of messages it must take in, and whether it sleeps. */
 const BELL = { job: 0, gen: 1, sleeping: 2, size: 3 } as const;
@@ -24,12 +24,15 @@ const WARM_ROUNDS = 40;
 
 // Plain JavaScript (no loader needed): the shared functions' own compiled source, then the wait loop.
 // Messages are tagged with the generation the trainer set before ringing: a new training's arrays
-// (`shared`, null to let go of them) or arrays added to the current one (`patch`, `slots`).
+// (`shared`, null to let go of them; a binning job has no kernel) or arrays added to the current one
+// (`patch`, `slots`).
 const HELPER_SOURCE = `'use strict';
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const blockTask = (${blockTask.toString()});
 const splitTask = (${splitTask.toString()});
 const runItems = (${runItems.toString()});
+const fitBins = (${fitBins.toString()});
+const binTask = (${binTask.toString()});
 const warmUp = (${warmUp.toString()});
 function main(bell, port) {
   const kernels = new Map();
@@ -53,10 +56,10 @@ function main(bell, port) {
       gen = msg.gen;
       if (msg.shared !== undefined) {
         s = msg.shared;
-        if (s) {
+        if (s) s.sync = sync;
+        if (s && s.kernelSource !== undefined) {
           // Warm-up runs on private arrays, so with the JavaScript kernel.
           s.kernel = kernel(s.kernelSource);
-          s.sync = sync;
           const key = s.kernelSource + s.nGroups;
           if (!warmed.has(key)) {
             warmed.add(key);
@@ -68,6 +71,9 @@ function main(bell, port) {
               if (rows === null) ex.range(start, end, codes.byteOffset, gh.byteOffset, hist.byteOffset);
               else ex.list(rows.byteOffset, start, end, codes.byteOffset, gh.byteOffset, hist.byteOffset);
             };
+            const rp = s.rows.byteOffset, tp = s.tmp.byteOffset, cp = s.cols.byteOffset, lp = s.leafOf.byteOffset;
+            s.part = (start, end, base, bin, miss, dl) => ex.part(rp, tp, cp + base, start, end, bin, miss, dl);
+            s.assign = (start, end, base, bin, miss, dl, id) => ex.assign(rp, lp, cp + base, start, end, bin, miss, dl, id);
           }
         }
       }
@@ -136,7 +142,7 @@ export interface PhaseRunner {
 }
 
 /** Takes the helper for one training (or none: threads 1, or it is already serving a training). */
-export function startPhases(s: Shared, threads: number): PhaseRunner {
+export function startPhases(s: Shared | BinJob, threads: number): PhaseRunner {
   const h = threads > 1 ? getHelper() : null;
   if (h) h.busy = true;
   let open = true;
@@ -152,7 +158,7 @@ export function startPhases(s: Shared, threads: number): PhaseRunner {
     h!.port.postMessage({ gen, ...msg });
     Atomics.store(h!.bell, BELL.gen, gen);
   };
-  if (h) post({ shared: { ...s, kernel: undefined, sync: undefined } });
+  if (h) post({ shared: { ...s, kernel: undefined, part: undefined, assign: undefined, sync: undefined } });
   return {
     parallel: h !== null,
     run(kind, total, ring) {
@@ -191,7 +197,7 @@ export function startPhases(s: Shared, threads: number): PhaseRunner {
     },
     patch(patch, slots) {
       Object.assign(s, patch);
-      if (slots) for (const [id, buf] of slots) s.slots[id] = buf;
+      if (slots) for (const [id, buf] of slots) (s as Shared).slots[id] = buf;
       if (h) post({ patch, slots });
     },
     close() {

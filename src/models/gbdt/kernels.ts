@@ -20,6 +20,7 @@
 // fell in the same L1 cache set, which cost 25–30 %). The source holds only integers computed here.
 
 import type { WasmMemory, WasmModule } from './wasm-kernel.js';
+import type { FeatureBins } from './binner.js';
 
 /** Adds rows [start, end) of `rows` (or every row in that range when rows is null) into `hist`. */
 export type HistKernel = (rows: Int32Array | null, start: number, end: number, codes: Uint16Array | Uint32Array, gh: Float64Array, hist: Float64Array) => void;
@@ -85,7 +86,7 @@ export const CTRL = {
 /** Most items in one phase (item indices are 8-bit in ctrl.next). */
 export const MAX_ITEMS = 255;
 /** Item kinds of a phase. */
-export const KIND = { block: 0, split: 1 } as const;
+export const KIND = { block: 0, split: 1, bin: 2 } as const;
 /** Block ops: what a block item does with its part of one node's rows, before the round (if any). */
 export const OP = { finish: 0, assign: 1, expand: 2 } as const;
 /** Ints per op: type, column, bin, default left, node id (leaf id, or left child id), build side (0 none, 1 left, 2 right), pair. */
@@ -157,6 +158,12 @@ export interface Shared {
   /** The WebAssembly kernel's module and the memory holding codes, gh, rows and blockHists (else the JavaScript kernel). */
   wasm?: { module: WasmModule; memory: WasmMemory };
   kernel?: HistKernel;
+  /**
+   * The WebAssembly partition and leaf-assignment loops (wasm-kernel.ts), bound to this training's rows,
+   * tmp, cols and leafOf in the memory (column f's codes start at `base` = f × n); else the JavaScript loops.
+   */
+  part?: (start: number, end: number, base: number, bin: number, miss: number, dl: number) => number;
+  assign?: (start: number, end: number, base: number, bin: number, miss: number, dl: number, id: number) => void;
   /** Set in the helper only: takes in arrays the trainer added since (new slots, bigger arrays). */
   sync?: () => void;
 }
@@ -191,6 +198,10 @@ export function blockTask(s: Shared, b: number): void {
     // Branch-free: the direction is data-dependent noise to the branch predictor. Codes are < 256, so
     // (c − bin − 1) >>> 31 is c ≤ bin, and ((c ^ miss) − 1) >>> 31 is c = miss (which is always > bin).
     if (type === 1) {
+      if (s.assign !== undefined) {
+        s.assign(start, end, base, bin, miss, dl, id);
+        continue;
+      }
       for (let k = start; k < end; k++) {
         const row = rows[k]!;
         const c = cols[base + row]!;
@@ -201,17 +212,20 @@ export function blockTask(s: Shared, b: number): void {
     }
     // Stable in-place partition of the segment: lefts compact forward, rights go to tmp and are copied after.
     let l = start;
-    let r = start;
-    for (let k = start; k < end; k++) {
-      const row = rows[k]!;
-      const c = cols[base + row]!;
-      const goLeft = ((c - bin - 1) >>> 31) | ((((c ^ miss) - 1) >>> 31) & dl);
-      rows[l] = row;
-      tmp[r] = row;
-      l += goLeft;
-      r += goLeft ^ 1;
+    if (s.part !== undefined) l = s.part(start, end, base, bin, miss, dl);
+    else {
+      let r = start;
+      for (let k = start; k < end; k++) {
+        const row = rows[k]!;
+        const c = cols[base + row]!;
+        const goLeft = ((c - bin - 1) >>> 31) | ((((c ^ miss) - 1) >>> 31) & dl);
+        rows[l] = row;
+        tmp[r] = row;
+        l += goLeft;
+        r += goLeft ^ 1;
+      }
     }
-    for (let k = start, d = l; k < r; k++, d++) rows[d] = tmp[k]!;
+    if (l < end) rows.set(tmp.subarray(start, start + end - l), l);
     segs[sg + 2] = l;
     const side = ops[7 * o + 5]!;
     if (side === 0) continue;
@@ -322,20 +336,41 @@ export function splitTask(s: Shared, t: number): void {
   const ha = s.slots[a]!;
   // The block histograms are zeroed as they are read (while their lines are at hand), ready for the next build.
   const h0 = s.blockHists[bh]!;
-  for (let i = lo; i < hi; i++) {
-    ha[i] = h0[i]!;
-    h0[i] = 0;
-  }
-  for (let k = 1; k < nB; k++) {
-    const hk = s.blockHists[bh + k]!;
-    for (let i = lo; i < hi; i++) {
-      ha[i] += hk[i]!;
-      hk[i] = 0;
+  if (nB === 2) {
+    // The usual case in one pass (same sums: h0 + h1, then the parent minus that).
+    const h1 = s.blockHists[bh + 1]!;
+    if (b >= 0) {
+      const hp = s.slots[b]!;
+      for (let i = lo; i < hi; i++) {
+        const v = h0[i]! + h1[i]!;
+        ha[i] = v;
+        h0[i] = 0;
+        h1[i] = 0;
+        hp[i] -= v;
+      }
+    } else {
+      for (let i = lo; i < hi; i++) {
+        ha[i] = h0[i]! + h1[i]!;
+        h0[i] = 0;
+        h1[i] = 0;
+      }
     }
-  }
-  if (b >= 0) {
-    const hp = s.slots[b]!;
-    for (let i = lo; i < hi; i++) hp[i] -= ha[i]!;
+  } else {
+    for (let i = lo; i < hi; i++) {
+      ha[i] = h0[i]!;
+      h0[i] = 0;
+    }
+    for (let k = 1; k < nB; k++) {
+      const hk = s.blockHists[bh + k]!;
+      for (let i = lo; i < hi; i++) {
+        ha[i] += hk[i]!;
+        hk[i] = 0;
+      }
+    }
+    if (b >= 0) {
+      const hp = s.slots[b]!;
+      for (let i = lo; i < hi; i++) hp[i] -= ha[i]!;
+    }
   }
   const lambda = s.params[0]!;
   const minChildWeight = s.params[1]!;
@@ -419,7 +454,7 @@ export function splitTask(s: Shared, t: number): void {
  * with the phase number, so a thread still looking at a finished phase can never take an item of the next
  * one with stale numbers.
  */
-export function runItems(s: Shared, fromBack: boolean): void {
+export function runItems(s: Shared | BinJob, fromBack: boolean): void {
   const ctrl = s.ctrl;
   for (;;) {
     const v = Atomics.load(ctrl, 0);
@@ -431,8 +466,10 @@ export function runItems(s: Shared, fromBack: boolean): void {
     if (Atomics.compareExchange(ctrl, 0, v, fromBack ? v + 1 : v + 256) !== v) continue;
     const item = fromBack ? (t & 0xffff) - 1 - back : front;
     try {
-      if (ctrl[3] === 0) blockTask(s, item);
-      else splitTask(s, item);
+      const kind = ctrl[3];
+      if (kind === 0) blockTask(s as Shared, item);
+      else if (kind === 1) splitTask(s as Shared, item);
+      else binTask(s as BinJob, item);
     } catch {
       Atomics.store(ctrl, 4, 1);
     }
@@ -521,5 +558,109 @@ export function warmUp(s: Shared, rounds: number): void {
     // Leaf ops.
     ops[0] = r & 1;
     blockTask(w, 0);
+  }
+}
+
+/** Quantile bins of one feature (≤ maxBins); self-contained, as the helper runs its source too. */
+export function fitBins(values: Float64Array, maxBins = 255): FeatureBins {
+  const mb = Math.min(255, Math.max(2, maxBins));
+  // Few distinct values (flags, codes, small counts) are common: find them without sorting every row.
+  const few = new Set<number>();
+  for (let i = 0; i < values.length && few.size <= mb; i++) if (!Number.isNaN(values[i]!)) few.add(values[i]!);
+  if (few.size <= mb) {
+    const distinct = Float64Array.from(few).sort();
+    const uppers: number[] = [];
+    for (let k = 0; k + 1 < distinct.length; k++) uppers.push((distinct[k]! + distinct[k + 1]!) / 2);
+    uppers.push(Infinity);
+    return { uppers: Float64Array.from(uppers) };
+  }
+  const buf = new Float64Array(values.length);
+  let len = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) buf[len++] = values[i]!;
+  // More than mb distinct values (the set above overflowed): quantile cuts.
+  const sorted = buf.subarray(0, len).sort();
+  const uppers: number[] = [];
+  for (let k = 1; k < mb; k++) {
+    const v = sorted[Math.floor((k * sorted.length) / mb) - 1]!;
+    if (uppers.length === 0 || v > uppers[uppers.length - 1]!) uppers.push(v);
+  }
+  if (uppers.length && uppers[uppers.length - 1]! >= sorted[sorted.length - 1]!) uppers.pop();
+  uppers.push(Infinity);
+  return { uppers: Float64Array.from(uppers) };
+}
+
+/** Bins per feature, at most: a feature's uppers take this many slots in BinJob.uppers. */
+export const BIN_SLOTS = 256;
+
+/**
+ * A training's binning, shared with the helper thread (helper.ts) as phases of kind 2: item t fits feature
+ * ctrl[6] + t and codes its column. Features are independent, so the bins do not depend on which thread
+ * made them.
+ */
+export interface BinJob {
+  n: number;
+  maxBins: number;
+  ctrl: Int32Array;
+  /** Per feature: its n values (NaN = missing). */
+  values: Float64Array[];
+  /** Feature f's bin uppers at [f × BIN_SLOTS, f × BIN_SLOTS + nUppers[f]). */
+  uppers: Float64Array;
+  nUppers: Int32Array;
+  /** Local codes, column-major (f × n + row); missing is nUppers[f]. */
+  cols: Uint8Array;
+  /** Set in the helper only (see Shared.sync). */
+  sync?: () => void;
+}
+
+/** Bin item: fits one feature's bins and codes its column. Self-contained like the kernels (the helper runs its source). */
+export function binTask(s: BinJob, item: number): void {
+  const n = s.n;
+  const f = s.ctrl[6]! + item;
+  const values = s.values[f]!;
+  const u = fitBins(values, s.maxBins).uppers;
+  const nu = u.length;
+  s.uppers.set(u, f * 256);
+  s.nUppers[f] = nu;
+  const cols = s.cols;
+  const base = f * n;
+  // Coding by binary search alone costs as much as fitting: with many bins, a guide over equal-width slices
+  // of the cut range narrows each search to the few bins of the value's slice. The final steps make the
+  // result exactly binIndexOf's whatever the rounding (the first k with v ≤ u[k]).
+  const G = nu > 16 ? 1024 : 0;
+  const lo0 = u[0]!;
+  const hiV = u[nu - 2]!;
+  const scale = G / (hiV - lo0);
+  const guide = new Int32Array(G + 2);
+  for (let g = 0, k = 0; g <= G; g++) {
+    const x = lo0 + g / scale;
+    while (k < nu - 1 && u[k]! < x) k++;
+    guide[g] = k;
+  }
+  guide[G + 1] = nu - 1;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v !== v) {
+      cols[base + i] = nu;
+      continue;
+    }
+    let lo = 0;
+    let hi = nu - 1;
+    if (G > 0) {
+      if (v <= lo0) hi = 0;
+      else if (v > hiV) lo = nu - 1;
+      else {
+        const g = ((v - lo0) * scale) | 0;
+        lo = guide[g]!;
+        hi = guide[g + 1]!;
+      }
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v <= u[mid]!) hi = mid;
+      else lo = mid + 1;
+    }
+    while (lo > 0 && u[lo - 1]! >= v) lo--;
+    while (v > u[lo]!) lo++;
+    cols[base + i] = lo;
   }
 }

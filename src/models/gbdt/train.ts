@@ -4,13 +4,13 @@
 // smaller child's histogram; split items sum the blocks, derive the larger child as parent − smaller
 // (histogram subtraction) and search splits by column group. Missing values learn a default direction.
 import { availableParallelism } from 'node:os';
-import { binIndexOf, binMatrix, fitBins, numericColumns, MISSING_BIN, type BinnedMatrix, type FeatureBins } from './binner.js';
+import { binMatrix, numericColumns, MISSING_BIN, type BinnedMatrix, type FeatureBins } from './binner.js';
 import type { EnsembleModel, TreeArrays } from '../ensemble.js';
 import type { Column } from '../data.js';
 import { rng } from '../split.js';
-import { BEST_SIZE, CTRL, KIND, OP, OP_INTS, PAIR, PAIR_INTS, PAIR_STATS, histKernelSource, kernelFor, type Shared } from './kernels.js';
+import { BEST_SIZE, BIN_SLOTS, CTRL, KIND, MAX_ITEMS, OP, OP_INTS, PAIR, PAIR_INTS, PAIR_STATS, histKernelSource, kernelFor, type BinJob, type Shared } from './kernels.js';
 import { sharedF64, sharedI32, sharedU16, sharedU32, sharedU8, startPhases } from './helper.js';
-import { sharedWasmMemory, wasmKernel, wasmKernelModule } from './wasm-kernel.js';
+import { sharedWasmMemory, wasmExports, wasmKernel, wasmKernelModule } from './wasm-kernel.js';
 import { ModelError } from '../errors.js';
 
 export interface GbdtOptions {
@@ -129,10 +129,13 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
   if (o.maxBins > 255 || o.maxBins < 2) throw new ModelError('bad_option', 'maxBins must be in [2, 255]', 'maxBins 必须在 [2, 255] 内');
   const features = input.columns.map((c) => c.name);
   const { values, categories } = numericColumns(input.columns);
-  const bins: FeatureBins[] = values.map((v) => fitBins(v, o.maxBins));
   const y = input.y;
   const n = values[0]?.length ?? 0;
   const nf = values.length;
+  const threads = Math.max(1, Math.min(2, Math.floor(threadsOpt ?? (n * nf >= 200_000 ? availableParallelism() : 1))));
+  // Local codes (missing = nbins[f]) column-major, for partitioning; binning fills them.
+  const binnedCols = sharedU8(n * nf);
+  const bins = binFeatures(values, o.maxBins, binnedCols, threads);
   let Xv: BinnedMatrix | undefined;
   if (input.valid) Xv = binMatrix(numericColumns(input.valid.columns, categories).values, bins);
 
@@ -151,18 +154,6 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
   }
   const histLen = Math.max(1, colOffs[nCols]!);
   const wide = histLen > 65536;
-  // Local codes (missing = nbins[f]) column-major for partitioning, and pre-offset row-major for histograms.
-  const cols = sharedU8(n * nf);
-  for (let f = 0; f < nf; f++) {
-    const miss = nbins[f]!;
-    const base = f * n;
-    const col = values[f]!;
-    const b = bins[f]!;
-    for (let i = 0; i < n; i++) {
-      const c = binIndexOf(b, col[i]!);
-      cols[base + i] = c === MISSING_BIN ? miss : c;
-    }
-  }
   const nGroups = Math.min(GROUPS, Math.max(1, nCols));
   const nBlocks = n >= 2 * MIN_BLOCK_ROWS ? 2 : 1;
   const depthCap = o.growth === 'depthwise' ? o.maxDepth : o.maxDepth > 0 ? o.maxDepth : Infinity;
@@ -172,7 +163,7 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
   const wasmModule = wasmKernelModule(nCols, wide);
   const cw = wide ? 4 : 2;
   const codesBytes = (n * nCols * cw + 7) & ~7;
-  const memory = wasmModule ? sharedWasmMemory(codesBytes + 20 * n + 8 * histLen * pairCap * nBlocks + 64) : null;
+  const memory = wasmModule ? sharedWasmMemory(codesBytes + 28 * n + ((n * nf + 7) & ~7) + 8 * histLen * pairCap * nBlocks + 64) : null;
   let at = 0;
   const view = <T>(make: (buf: ArrayBufferLike, offset: number) => T, bytes: number): T => {
     const v = make(memory!.buffer, at);
@@ -186,7 +177,13 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
       : sharedU16(n * nCols);
   const gh = memory ? view((buf, off) => new Float64Array(buf, off, 2 * n), 16 * n) : sharedF64(2 * n);
   const rows = memory ? view((buf, off) => new Int32Array(buf, off, n), 4 * n) : sharedI32(n);
+  // The partition's arrays too, for the WebAssembly row loops.
+  const tmp = memory ? view((buf, off) => new Int32Array(buf, off, n), 4 * n) : sharedI32(n);
+  const leafOf = memory ? view((buf, off) => new Int32Array(buf, off, n), 4 * n) : sharedI32(n);
+  const cols = memory ? view((buf, off) => new Uint8Array(buf, off, n * nf), n * nf) : binnedCols;
+  if (cols !== binnedCols) cols.set(binnedCols);
   const blockHists = Array.from({ length: pairCap * nBlocks }, () => (memory ? view((buf, off) => new Float64Array(buf, off, histLen), 8 * histLen) : sharedF64(histLen)));
+  // Pre-offset row-major codes for histograms.
   for (let j = 0; j < nCols; j++) {
     const base = colFeature[j]! * n;
     const off = colOffs[j]!;
@@ -205,7 +202,17 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
   // A child needs some hessian even at minChildWeight 0, or its leaf value −G/(H+λ) blows up when λ = 0.
   const minChildWeight = Math.max(o.minChildWeight, 1e-9);
   const groups = sharedI32(nGroups + 1);
-  for (let q = 0; q <= nGroups; q++) groups[q] = Math.round((q * nCols) / nGroups);
+  // Groups of about equal histogram length rather than equal column counts: a split item's work is its
+  // bins, and data often has flags and codes next to 255-bin amounts (the Taiwan data's last half of the
+  // columns holds most of the bins), which left one thread with most of a phase. Every group keeps at
+  // least one column. Any contiguous grouping gives the same splits (see combine).
+  for (let q = 1, j = 0; q < nGroups; q++) {
+    const target = (q * colOffs[nCols]!) / nGroups;
+    j = Math.max(j + 1, groups[q - 1]! + 1);
+    while (j < nCols - (nGroups - q) && colOffs[j]! + colOffs[j + 1]! <= 2 * target) j++;
+    groups[q] = j;
+  }
+  groups[nGroups] = nCols;
   const blockStart = sharedI32(nBlocks + 1);
   for (let b = 0; b <= nBlocks; b++) blockStart[b] = Math.round((b * n) / nBlocks);
   let opCap = 8;
@@ -226,14 +233,14 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
     colOn: sharedU8(nCols).fill(1),
     params: sharedF64(3),
     rows,
-    tmp: sharedI32(n),
+    tmp,
     blockStart,
     sampleEnd: sharedI32(nBlocks),
     margin: sharedF64(n).fill(baseMargin),
     // exp(−margin), updated by one multiply per row and tree: saves an exp per row per round.
     em: sharedF64(n).fill(Math.exp(-baseMargin)),
     gh,
-    leafOf: sharedI32(n),
+    leafOf,
     // Indexed by node id: a tree has fewer than 2n nodes.
     leafValue: sharedF64(2 * n),
     leafExp: sharedF64(2 * n),
@@ -251,12 +258,15 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
   shared.params.set([lambda, minChildWeight, o.gamma]);
   if (memory) {
     shared.wasm = { module: wasmModule!, memory };
-    shared.kernel = wasmKernel(wasmModule!, memory);
+    const ex = wasmExports(wasmModule!, memory);
+    shared.kernel = wasmKernel(wasmModule!, memory, ex);
+    const [rp, tp, cp, lp] = [rows.byteOffset, tmp.byteOffset, cols.byteOffset, leafOf.byteOffset];
+    shared.part = (start, end, base, bin, miss, dl) => ex.part(rp, tp, cp + base, start, end, bin, miss, dl);
+    shared.assign = (start, end, base, bin, miss, dl, id) => ex.assign(rp, lp, cp + base, start, end, bin, miss, dl, id);
   } else shared.kernel = kernelFor(shared.kernelSource);
-  const { ctrl, margin, em, colOn, leafOf } = shared;
+  const { ctrl, margin, em, colOn } = shared;
   ctrl[CTRL.allOn] = 1;
   const full = o.subsample >= 1;
-  const threads = Math.max(1, Math.min(2, Math.floor(threadsOpt ?? (n * nf >= 200_000 ? availableParallelism() : 1))));
   const phases = startPhases(shared, threads);
   // Whole-node histograms by slot id, reused through a free list; new ones are handed to the helper as they appear.
   const freeSlots: number[] = [];
@@ -583,6 +593,37 @@ export function trainGbdt(input: TrainInput, options: GbdtOptions = {}, onProgre
   if (Object.keys(categories).length) out.categories = categories;
   if (input.target) out.target = input.target;
   return out;
+}
+
+/**
+ * Fits every feature's bins and codes its column into `cols`, features shared out to the helper thread
+ * (with two threads): binning is a tenth of a training and would otherwise leave the second core idle.
+ * On the first training of a process this also starts the helper, which boots while the trainer bins.
+ */
+function binFeatures(values: Float64Array[], maxBins: number, cols: Uint8Array, threads: number): FeatureBins[] {
+  const nf = values.length;
+  const n = values[0]?.length ?? 0;
+  let vals = values;
+  if (threads > 1) {
+    // Shared with the helper by one copy here, rather than by cloning each column (or the whole buffer
+    // behind a column view) into the message.
+    const buf = sharedF64(n * nf);
+    vals = values.map((v, f) => {
+      buf.set(v, f * n);
+      return buf.subarray(f * n, f * n + n);
+    });
+  }
+  const job: BinJob = { n, maxBins, ctrl: sharedI32(CTRL.size), values: vals, uppers: sharedF64(BIN_SLOTS * nf), nUppers: sharedI32(nf), cols };
+  const phases = startPhases(job, threads);
+  try {
+    for (let first = 0; first < nf; first += MAX_ITEMS) {
+      job.ctrl[6] = first;
+      phases.run(KIND.bin, Math.min(MAX_ITEMS, nf - first), true);
+    }
+  } finally {
+    phases.close();
+  }
+  return Array.from({ length: nf }, (_, f) => ({ uppers: job.uppers.slice(BIN_SLOTS * f, BIN_SLOTS * f + job.nUppers[f]!) }));
 }
 
 /** Adds the tree's leaf values to margin; missing is code missing[f] (local codes) or MISSING_BIN (null). */

@@ -23,11 +23,22 @@ export interface WasmKernelExports {
   list(rowsPtr: number, start: number, end: number, codesPtr: number, ghPtr: number, histPtr: number): void;
   /** Adds rows start..end−1 into the histogram at histPtr. */
   range(start: number, end: number, codesPtr: number, ghPtr: number, histPtr: number): void;
+  /**
+   * Partitions rows[start, end) by the split (code ≤ bin, or code = miss and dl): lefts compact forward in
+   * place, rights go to tmp[start, …) in order; returns the first right index. Codes are bytes at colPtr + row.
+   */
+  part(rowsPtr: number, tmpPtr: number, colPtr: number, start: number, end: number, bin: number, miss: number, dl: number): number;
+  /** leafOf[row] = id (left) or id + 1 (right) for rows[start, end), by the same test as part. */
+  assign(rowsPtr: number, leafOfPtr: number, colPtr: number, start: number, end: number, bin: number, miss: number, dl: number, id: number): void;
+}
+
+/** An instance of `module` on `memory`. */
+export function wasmExports(module: WasmModule, memory: WasmMemory): WasmKernelExports {
+  return new WA!.Instance(module, { m: { mem: memory } }).exports as unknown as WasmKernelExports;
 }
 
 /** The kernel (kernels.ts signature) over an instance of `module` on `memory`; every array passed must be a view of it. */
-export function wasmKernel(module: WasmModule, memory: WasmMemory): HistKernel {
-  const ex = new WA!.Instance(module, { m: { mem: memory } }).exports as unknown as WasmKernelExports;
+export function wasmKernel(module: WasmModule, memory: WasmMemory, ex: WasmKernelExports = wasmExports(module, memory)): HistKernel {
   return (rows, start, end, codes, gh, hist) => {
     if (rows === null) ex.range(start, end, codes.byteOffset, gh.byteOffset, hist.byteOffset);
     else ex.list(rows.byteOffset, start, end, codes.byteOffset, gh.byteOffset, hist.byteOffset);
@@ -111,14 +122,25 @@ const op = {
   tee: 0x22,
   i32Load: 0x28,
   f64Load: 0x2b,
+  i32Load8u: 0x2d,
   i32Load16u: 0x2f,
+  i32Store: 0x36,
   f64Store: 0x39,
   i32Const: 0x41,
+  i32Eq: 0x46,
   i32GeS: 0x4e,
+  i32GeU: 0x4f,
   i32LtS: 0x48,
+  i32LtU: 0x49,
+  i32LeU: 0x4d,
   i32Add: 0x6a,
+  i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32And: 0x71,
+  i32Or: 0x72,
+  i32Xor: 0x73,
   i32Shl: 0x74,
+  i32ShrU: 0x76,
   f64Add: 0xa0,
 } as const;
 
@@ -179,6 +201,50 @@ function kernelBytes(stride: number, wide: boolean): Uint8Array {
     op.end,
     op.end,
   ];
+  // The split test shared by part and assign: go = (c ≤ bin) | (c = miss & dl), with c = col[row].
+  const goLeft = (L: { col: number; row: number; c: number; bin: number; miss: number; dl: number; go: number }): number[] => [
+    op.get, L.col, op.get, L.row, op.i32Add, op.i32Load8u, 0, 0, op.set, L.c,
+    op.get, L.c, op.get, L.bin, op.i32LeU, op.get, L.c, op.get, L.miss, op.i32Eq, op.get, L.dl, op.i32And, op.i32Or, op.set, L.go,
+  ];
+  // part(rows, tmp, col, start, end, bin, miss, dl) → first right index; locals k, kEnd, lp, rp (byte addresses), row, c, go
+  const Lp = { rows: 0, tmp: 1, col: 2, start: 3, end: 4, bin: 5, miss: 6, dl: 7, k: 8, kEnd: 9, lp: 10, rp: 11, row: 12, c: 13, go: 14 };
+  const part: number[] = [
+    op.get, Lp.rows, op.get, Lp.start, op.i32Const, 2, op.i32Shl, op.i32Add, op.tee, Lp.k, op.set, Lp.lp,
+    op.get, Lp.rows, op.get, Lp.end, op.i32Const, 2, op.i32Shl, op.i32Add, op.set, Lp.kEnd,
+    op.get, Lp.tmp, op.get, Lp.start, op.i32Const, 2, op.i32Shl, op.i32Add, op.set, Lp.rp,
+    op.block, 0x40,
+    op.get, Lp.k, op.get, Lp.kEnd, op.i32GeU, op.brIf, 0,
+    op.loop, 0x40,
+    op.get, Lp.k, op.i32Load, 2, 0, op.set, Lp.row,
+    ...goLeft(Lp),
+    op.get, Lp.lp, op.get, Lp.row, op.i32Store, 2, 0,
+    op.get, Lp.rp, op.get, Lp.row, op.i32Store, 2, 0,
+    op.get, Lp.lp, op.get, Lp.go, op.i32Const, 2, op.i32Shl, op.i32Add, op.set, Lp.lp,
+    op.get, Lp.rp, op.get, Lp.go, op.i32Const, 1, op.i32Xor, op.i32Const, 2, op.i32Shl, op.i32Add, op.set, Lp.rp,
+    op.get, Lp.k, op.i32Const, 4, op.i32Add, op.tee, Lp.k, op.get, Lp.kEnd, op.i32LtU, op.brIf, 0,
+    op.end,
+    op.end,
+    op.get, Lp.lp, op.get, Lp.rows, op.i32Sub, op.i32Const, 2, op.i32ShrU,
+    op.end,
+  ];
+  // assign(rows, leafOf, col, start, end, bin, miss, dl, id); locals k, kEnd, row, c, go
+  const La = { rows: 0, leafOf: 1, col: 2, start: 3, end: 4, bin: 5, miss: 6, dl: 7, id: 8, k: 9, kEnd: 10, row: 11, c: 12, go: 13 };
+  const assign: number[] = [
+    op.get, La.rows, op.get, La.start, op.i32Const, 2, op.i32Shl, op.i32Add, op.set, La.k,
+    op.get, La.rows, op.get, La.end, op.i32Const, 2, op.i32Shl, op.i32Add, op.set, La.kEnd,
+    op.block, 0x40,
+    op.get, La.k, op.get, La.kEnd, op.i32GeU, op.brIf, 0,
+    op.loop, 0x40,
+    op.get, La.k, op.i32Load, 2, 0, op.set, La.row,
+    ...goLeft(La),
+    // leafOf[row] = id + (go ^ 1)
+    op.get, La.leafOf, op.get, La.row, op.i32Const, 2, op.i32Shl, op.i32Add,
+    op.get, La.id, op.get, La.go, op.i32Const, 1, op.i32Xor, op.i32Add, op.i32Store, 2, 0,
+    op.get, La.k, op.i32Const, 4, op.i32Add, op.tee, La.k, op.get, La.kEnd, op.i32LtU, op.brIf, 0,
+    op.end,
+    op.end,
+    op.end,
+  ];
   const body = (locals: number[][], code: number[]): number[] => {
     const decl = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count!), type!])];
     const b = [...decl, ...code];
@@ -186,13 +252,13 @@ function kernelBytes(stride: number, wide: boolean): Uint8Array {
   };
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // types: 0 = (i32 × 6) → (), 1 = (i32 × 5) → ()
-    ...section(1, [2, 0x60, 6, I32, I32, I32, I32, I32, I32, 0, 0x60, 5, I32, I32, I32, I32, I32, 0]),
+    // types: 0 = (i32 × 6) → (), 1 = (i32 × 5) → (), 2 = (i32 × 8) → i32, 3 = (i32 × 9) → ()
+    ...section(1, [4, 0x60, 6, ...Array(6).fill(I32), 0, 0x60, 5, ...Array(5).fill(I32), 0, 0x60, 8, ...Array(8).fill(I32), 1, I32, 0x60, 9, ...Array(9).fill(I32), 0]),
     // import m.mem: shared memory (limits flag 3: maximum given, shared), 1 page minimum, max 65536
     ...section(2, [1, ...name('m'), ...name('mem'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...name('list'), 0x00, 0, ...name('range'), 0x00, 1]),
-    ...section(10, [2, ...body([[4, I32], [2, F64]], list), ...body([[2, I32], [1, I32], [2, F64], [1, I32]], range)]),
+    ...section(3, [4, 0, 1, 2, 3]),
+    ...section(7, [4, ...name('list'), 0x00, 0, ...name('range'), 0x00, 1, ...name('part'), 0x00, 2, ...name('assign'), 0x00, 3]),
+    ...section(10, [4, ...body([[4, I32], [2, F64]], list), ...body([[2, I32], [1, I32], [2, F64], [1, I32]], range), ...body([[7, I32]], part), ...body([[5, I32]], assign)]),
   ];
   return Uint8Array.from(bytes);
 }
