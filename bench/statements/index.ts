@@ -1,5 +1,7 @@
 // Statement parsing + analysis throughput: generate an N-row statement on disk, then parse and analyse it in
 // one streaming pass. Reports rows/s and peak RSS; memory should not grow with N (compare --quick with full).
+// heapGrowthMiB (peak JS heap in use) sits next to RSS growth: most of the RSS growth is garbage not yet
+// collected, and retainedMiB (heap still in use after a full GC, with the indicator state alive) is the state.
 //   npm run bench -- statements [--json] [--quick] [--rows N] [--layout alipay-2023|wechat-csv|...]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,11 +29,14 @@ export async function main(args: string[]): Promise<void> {
       const genSec = (performance.now() - g0) / 1000;
       const bytes = statSync(file).size;
       global.gc?.();
-      const base = process.memoryUsage().rss;
+      const m0 = process.memoryUsage();
+      const base = m0.rss;
       let peak = base;
+      let peakHeap = m0.heapUsed;
       const timer = setInterval(() => {
-        const r = process.memoryUsage().rss;
-        if (r > peak) peak = r;
+        const m = process.memoryUsage();
+        if (m.rss > peak) peak = m.rss;
+        if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
       }, 20);
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
@@ -40,8 +45,12 @@ export async function main(args: string[]): Promise<void> {
       const cpu = process.cpuUsage(cpu0);
       const cpuSec = (cpu.user + cpu.system) / 1e6;
       clearInterval(timer);
-      const r = process.memoryUsage().rss;
-      if (r > peak) peak = r;
+      const m1 = process.memoryUsage();
+      if (m1.rss > peak) peak = m1.rss;
+      if (m1.heapUsed > peakHeap) peakHeap = m1.heapUsed;
+      // With --expose-gc: what is still in use once the garbage is gone (the report holds the indicators).
+      global.gc?.();
+      const retained = global.gc ? process.memoryUsage().heapUsed - m0.heapUsed : undefined;
       const n = report.indicators.counts.transactions;
       if (n !== rows) throw new Error(`parsed ${n} rows, generated ${rows}`);
       results.push({
@@ -55,6 +64,8 @@ export async function main(args: string[]): Promise<void> {
         rowsPerCpuSec: Math.round(n / cpuSec),
         peakMiB: +(peak / 1048576).toFixed(1),
         growthMiB: +((peak - base) / 1048576).toFixed(1),
+        heapGrowthMiB: +((peakHeap - m0.heapUsed) / 1048576).toFixed(1),
+        ...(retained === undefined ? {} : { retainedMiB: +(retained / 1048576).toFixed(1) }),
         risk: report.risk.level,
       });
       rmSync(file);
@@ -64,12 +75,14 @@ export async function main(args: string[]): Promise<void> {
   }
   const main0 = results[0];
   if (values.json) {
-    console.log(JSON.stringify({ rows, rowsPerSec: main0.rowsPerSec, rowsPerCpuSec: main0.rowsPerCpuSec, peakMiB: main0.peakMiB, growthMiB: main0.growthMiB, layouts: results }));
+    console.log(
+      JSON.stringify({ rows, rowsPerSec: main0.rowsPerSec, rowsPerCpuSec: main0.rowsPerCpuSec, peakMiB: main0.peakMiB, growthMiB: main0.growthMiB, heapGrowthMiB: main0.heapGrowthMiB, layouts: results }),
+    );
   } else {
     console.log(`statements: parse + analyse, ${rows.toLocaleString('en')} rows per layout (target ≥ 200,000 rows/s, flat memory)`);
     for (const r of results) {
       console.log(
-        `  ${String(r.layout).padEnd(14)} ${String(r.rowsPerSec).padStart(8)} rows/s (${r.rowsPerCpuSec} per CPU-second)  ${r.seconds}s  file ${r.fileMiB} MiB  peak RSS ${r.peakMiB} MiB (+${r.growthMiB} MiB)  [generated in ${r.generateSec}s]`,
+        `  ${String(r.layout).padEnd(14)} ${String(r.rowsPerSec).padStart(8)} rows/s (${r.rowsPerCpuSec} per CPU-second)  ${r.seconds}s  file ${r.fileMiB} MiB  peak RSS ${r.peakMiB} MiB (+${r.growthMiB} MiB, heap +${r.heapGrowthMiB} MiB)  [generated in ${r.generateSec}s]`,
       );
     }
   }

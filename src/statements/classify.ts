@@ -93,16 +93,41 @@ export class Classifier {
     this.walletRe = anyOf(t.walletChannels);
   }
 
-  private readonly cache = new Map<string, Classification>();
+  // direction → counterparty → item → platform category → note → result. Nested maps rather than one joined
+  // key: the parsers hand over the same string objects for repeated values, whose hashes V8 keeps.
+  private cache = new Map<string, Map<string, Map<string, Map<string, Map<string, Classification>>>>>();
+  private cacheSize = 0;
 
   /** Statements repeat the same merchants and items, so results are memoised (bounded). */
   classify(tx: Transaction): Classification {
-    const key = `${tx.direction}\u0001${tx.counterparty}\u0001${tx.item}\u0001${tx.platformCategory}\u0001${tx.note}`;
-    let c = this.cache.get(key);
+    let m1 = this.cache.get(tx.direction);
+    if (m1 === undefined) this.cache.set(tx.direction, (m1 = new Map()));
+    let m2 = m1.get(tx.counterparty);
+    if (m2 === undefined) {
+      m1.set(tx.counterparty, (m2 = new Map()));
+      this.cacheSize++;
+    }
+    let m3 = m2.get(tx.item);
+    if (m3 === undefined) {
+      m2.set(tx.item, (m3 = new Map()));
+      this.cacheSize++;
+    }
+    let m4 = m3.get(tx.platformCategory);
+    if (m4 === undefined) {
+      m3.set(tx.platformCategory, (m4 = new Map()));
+      this.cacheSize++;
+    }
+    let c = m4.get(tx.note);
     if (c) return c;
     c = this.classifyUncached(tx);
-    if (this.cache.size >= 50_000) this.cache.clear();
-    this.cache.set(key, c);
+    // Bounded by entries plus inner maps, so one-off counterparties cannot grow it without limit.
+    if (this.cacheSize >= 50_000) {
+      this.cache = new Map();
+      this.cacheSize = 0;
+    } else {
+      m4.set(tx.note, c);
+      this.cacheSize++;
+    }
     return c;
   }
 

@@ -167,13 +167,20 @@ export class IndicatorState {
   private cards = new Map<string, { kind: ChannelKind; count: number; inflow: number; outflow: number }>();
   private cats = new Map<Category, { count: number; inflow: number; outflow: number }>();
   private lenders = new Map<string, LenderAcc>();
-  private lenderEvents: { t: number; lender: string; kind: 'in' | 'repay' }[] = [];
+  // Lender events for 以贷养贷 as columns (time, lender index, inflow?) rather than one object each.
+  private evT = new Float64Array(1024);
+  private evLender = new Uint16Array(1024);
+  private evIn = new Uint8Array(1024);
+  private evCount = 0;
+  private lenderIndex = new Map<string, number>();
   private incomeTotal = 0;
   private spendTotal = 0;
   private creditCard = 0;
   private roundCount = 0;
   private bigCount = 0;
-  private largeCandidates: { t: number; amount: number }[] = [];
+  // Large in/out candidates as amount → count: the threshold is only known at the end, and amounts repeat.
+  private largeAmounts = new Map<number, number>();
+  private largeCandidates = 0;
   private gambling = { count: 0, amount: 0 };
   private crypto = { count: 0, amount: 0 };
   private gameLive = { count: 0, amount: 0 };
@@ -193,6 +200,9 @@ export class IndicatorState {
   private memoDay = NaN;
   private memoMonth = 0;
   private memoDate = 0;
+  private memoMonthAcc: MonthAcc | undefined;
+  private lastStatus = '';
+  private lastClosed = false;
   private flagged: FlaggedTransaction[] = [];
 
   constructor(opts: IndicatorOptions = {}) {
@@ -212,17 +222,23 @@ export class IndicatorState {
     const dayIndex = Math.floor(local / DAY);
     const hour = Math.floor((local % DAY) / HOUR);
     const weekday = (dayIndex + 4) % 7; // 1970-01-01 was a Thursday
+    // Rows come day by day: the calendar fields, the month's accumulator and the active-day set change rarely.
     if (dayIndex !== this.memoDay) {
       const d = new Date(local);
       this.memoDay = dayIndex;
-      this.memoMonth = d.getUTCFullYear() * 12 + d.getUTCMonth();
       this.memoDate = d.getUTCDate();
+      const mk = d.getUTCFullYear() * 12 + d.getUTCMonth();
+      if (mk !== this.memoMonth || this.memoMonthAcc === undefined) {
+        this.memoMonth = mk;
+        let acc = this.months.get(mk);
+        if (!acc) this.months.set(mk, (acc = { income: 0, spending: 0, inflow: 0, outflow: 0, count: 0 }));
+        this.memoMonthAcc = acc;
+      }
+      this.days.add(dayIndex);
     }
     const monthKey = this.memoMonth;
-    let m = this.months.get(monthKey);
-    if (!m) this.months.set(monthKey, (m = { income: 0, spending: 0, inflow: 0, outflow: 0, count: 0 }));
+    const m = this.memoMonthAcc!;
     m.count++;
-    this.days.add(dayIndex);
     this.hours[hour]++;
     this.heat[weekday][hour]++;
     if (hour < 5) this.late++;
@@ -230,7 +246,7 @@ export class IndicatorState {
     let c = this.cats.get(category);
     if (!c) this.cats.set(category, (c = { count: 0, inflow: 0, outflow: 0 }));
     c.count++;
-    const reasons: string[] = [];
+    let reasons: string[] | undefined;
     if (dir === 'in') {
       this.cIn++;
       m.inflow += a;
@@ -284,33 +300,40 @@ export class IndicatorState {
         l.repayCount++;
         lm.repayment += a;
       }
-      if (this.lenderEvents.length < MAX_LENDER_EVENTS) this.lenderEvents.push({ t, lender, kind: category === 'lending_in' ? 'in' : 'repay' });
+      if (this.evCount < MAX_LENDER_EVENTS) this.lenderEvent(t, lender, category === 'lending_in');
     }
     if (category === 'credit_card_repay') this.creditCard += a;
     if (category === 'gambling') {
       this.gambling.count++;
       this.gambling.amount += a;
-      reasons.push('GAMBLING');
+      reasons = ['GAMBLING'];
     } else if (category === 'crypto') {
       this.crypto.count++;
       this.crypto.amount += a;
-      reasons.push('CRYPTO');
+      reasons = ['CRYPTO'];
     } else if (category === 'game' || category === 'live_tip') {
       this.gameLive.count++;
       this.gameLive.amount += a;
     }
-    if (category === 'refund' || (tx.status.length > 0 && CLOSED.test(tx.status))) this.refundClosed++;
+    if (tx.status !== this.lastStatus) {
+      this.lastStatus = tx.status;
+      this.lastClosed = CLOSED.test(tx.status);
+    }
+    if (category === 'refund' || this.lastClosed) this.refundClosed++;
 
     if (dir !== 'neutral' && a >= ROUND_MIN && category !== 'salary') {
       this.bigCount++;
       if (a % 100_000 === 0) this.roundCount++;
     }
     // The large-transfer threshold is at least 2 × LARGE_FLOOR, so smaller ones never count.
-    if (dir !== 'neutral' && a >= 2 * LARGE_FLOOR && this.largeCandidates.length < 100_000) this.largeCandidates.push({ t, amount: a });
+    if (dir !== 'neutral' && a >= 2 * LARGE_FLOOR && this.largeCandidates < 100_000) {
+      this.largeCandidates++;
+      this.largeAmounts.set(a, (this.largeAmounts.get(a) ?? 0) + 1);
+    }
     if (hour < 5 && a >= LARGE_FLOOR && category === 'transfer') {
       this.nightLarge.count++;
       this.nightLarge.amount += a;
-      reasons.push('NIGHT_LARGE');
+      (reasons ??= []).push('NIGHT_LARGE');
     }
     if (category === 'transfer' || category === 'other_income' || category === 'consumption') {
       const key = tx.counterparty;
@@ -328,8 +351,29 @@ export class IndicatorState {
       if (s.payers.size < 32) s.payers.add(tx.counterparty); // the burst rule needs ≥ 10 distinct payers
     }
     this.trackFastInOut(tx, category);
-    if (reasons.length) this.flag(tx, category, reasons);
+    if (reasons !== undefined) this.flag(tx, category, reasons);
     return category;
+  }
+
+  private lenderEvent(t: number, lender: string, inflow: boolean): void {
+    const n = this.evCount;
+    if (n === this.evT.length) {
+      const t2 = new Float64Array(n * 2);
+      const l2 = new Uint16Array(n * 2);
+      const i2 = new Uint8Array(n * 2);
+      t2.set(this.evT);
+      l2.set(this.evLender);
+      i2.set(this.evIn);
+      this.evT = t2;
+      this.evLender = l2;
+      this.evIn = i2;
+    }
+    let li = this.lenderIndex.get(lender);
+    if (li === undefined) this.lenderIndex.set(lender, (li = this.lenderIndex.size));
+    this.evT[n] = t;
+    this.evLender[n] = li;
+    this.evIn[n] = inflow ? 1 : 0;
+    this.evCount = n + 1;
   }
 
   private flag(tx: Transaction, category: Category, reasons: string[]): void {
@@ -437,7 +481,10 @@ export class IndicatorState {
     const repayments = platforms.reduce((s, p) => s + p.repayment, 0);
 
     // 以贷养贷: a repayment to one platform within 7 days after borrowing from another.
-    const ev = this.lenderEvents.sort((a, b) => a.t - b.t);
+    const lenderNames = [...this.lenderIndex.keys()];
+    const ev = Array.from({ length: this.evCount }, (_, i) => ({ t: this.evT[i], lender: lenderNames[this.evLender[i]], kind: this.evIn[i] ? 'in' : 'repay' })).sort(
+      (a, b) => a.t - b.t,
+    );
     let loanToRepay = 0;
     // Sliding 7-day window of inflows: per lender, how many inflows are inside it.
     const inWindow = new Map<string, number>();
@@ -461,10 +508,10 @@ export class IndicatorState {
     const largeThreshold = Math.max(LARGE_FLOOR * 2, monthlyIncome * 2);
     let largeCount = 0;
     let largeAmount = 0;
-    for (const l of this.largeCandidates) {
-      if (l.amount >= largeThreshold) {
-        largeCount++;
-        largeAmount += l.amount;
+    for (const [amount, count] of this.largeAmounts) {
+      if (amount >= largeThreshold) {
+        largeCount += count;
+        largeAmount += amount * count;
       }
     }
     let rtCount = 0;

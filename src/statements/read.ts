@@ -50,7 +50,7 @@ async function headOf(input: StatementInput): Promise<{ head: Buffer; size: numb
 }
 
 function byteStream(input: StatementInput): Readable {
-  return input.data ? Readable.from([input.data]) : createReadStream(input.path!, { highWaterMark: 256 * 1024 });
+  return input.data ? Readable.from([input.data]) : createReadStream(input.path!, { highWaterMark: 1024 * 1024 });
 }
 
 function csvRows(input: StatementInput, s: Sniffed): AsyncIterable<readonly Row[]> {
@@ -173,11 +173,17 @@ async function readInner(input: StatementInput, onTransaction: (tx: Transaction)
   const total = { in: 0, out: 0, neutral: 0 };
   const totalOpen = { in: 0, out: 0, neutral: 0 };
   let n = 0;
+  let lastStatus = '';
+  let lastClosed = false; // statuses repeat: test the regex once per change
   await parser.parse(rows, state, (tx) => {
     n++;
     count[tx.direction]++;
     total[tx.direction] += tx.amount;
-    if (tx.status.length === 0 || !CLOSED.test(tx.status)) totalOpen[tx.direction] += tx.amount;
+    if (tx.status !== lastStatus) {
+      lastStatus = tx.status;
+      lastClosed = CLOSED.test(tx.status);
+    }
+    if (!lastClosed) totalOpen[tx.direction] += tx.amount;
     onTransaction(tx);
   });
   if (!state.headerSeen) {

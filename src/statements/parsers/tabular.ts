@@ -45,11 +45,17 @@ const HOLDER = /^(?:姓名|户名|微信昵称)[:：]\s*\[?([^\]]*?)\]?\s*$/;
 const ACCOUNT = /^(?:支付宝账户|账号|卡号|账户)[:：]\s*\[?([^\]\s]*)\]?/;
 const PERIOD = /(?:起始时间|起始日期)[:：]\s*\[([^\]]+)\].*?(?:终止时间|终止日期)[:：]\s*\[([^\]]+)\]/;
 
+/** Could trim() remove this code unit? (ASCII blanks and controls, NBSP, the Unicode spaces, U+3000, BOM.) */
+const maybeSpace = (c: number): boolean => c <= 32 || (c >= 0xa0 && c <= 0x3000 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x205f) || c === 0x3000)) || c === 0xfeff;
+
 /** Cell → trimmed text; '/' (WeChat's "none") and null become ''. */
 export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') {
-    const t = v.trim();
+    // CSV fields arrive trimmed of ASCII blanks; trim() only when an end may still be white space.
+    const n = v.length;
+    if (n === 0) return v;
+    const t = maybeSpace(v.charCodeAt(0)) || maybeSpace(v.charCodeAt(n - 1)) ? v.trim() : v;
     return t === '/' ? '' : t;
   }
   if (typeof v === 'number') return String(v);
@@ -99,8 +105,24 @@ function directionOf(text: string): Direction {
   return 'neutral';
 }
 
+const EXCEL_SCIENTIFIC = /^\d(\.\d+)?E\+\d+$/i;
 function isExcelScientific(v: string): boolean {
-  return /^\d(\.\d+)?E\+\d+$/i.test(v);
+  const c = v.charCodeAt(1); // '.', 'E' or 'e' right after the first digit; skips the regex for real ids
+  return (c === 46 || c === 69 || c === 101) && EXCEL_SCIENTIFIC.test(v);
+}
+
+/** Cell at `i` as text; '' when the layout has no such column (i < 0). */
+function textAt(r: Row, i: number): string {
+  return i < 0 ? '' : cellText(r[i]);
+}
+
+/** True when every cell from `from` on is empty (a trailing comma), so the row is not too wide. */
+function blankFrom(r: Row, from: number): boolean {
+  for (let i = from; i < r.length; i++) {
+    const v = r[i];
+    if (!(v === null || v === undefined || (typeof v === 'string' && v.trim() === ''))) return false;
+  }
+  return true;
 }
 
 /** Builds a StatementParser from a layout spec. */
@@ -121,6 +143,17 @@ export function tabularParser(spec: LayoutSpec): StatementParser {
       let badTail: string | undefined;
       let method = '';
       let resaved = false;
+      // Column positions as plain numbers (-1: the layout has no such column), read once per row below.
+      let cTime = -1;
+      let cCounterparty = -1;
+      let cAccount = -1;
+      let cItem = -1;
+      let cCategory = -1;
+      let cMethod = -1;
+      let cStatus = -1;
+      let cOrder = -1;
+      let cMerchantOrder = -1;
+      let cNote = -1;
       for await (const batch of batches) for (const raw of batch) {
         line++;
         if (!inTable) {
@@ -129,6 +162,17 @@ export function tabularParser(spec: LayoutSpec): StatementParser {
             for (const [k, name] of Object.entries(spec.columns) as [ColumnKey, string][]) idx[k] = cells.indexOf(name);
             width = cells.length;
             cpIdx = idx.counterparty ?? -1;
+            const col = (k: ColumnKey): number => idx[k] ?? -1;
+            cTime = col('time');
+            cCounterparty = col('counterparty');
+            cAccount = col('counterpartyAccount');
+            cItem = col('item');
+            cCategory = col('platformCategory');
+            cMethod = col('method');
+            cStatus = col('status');
+            cOrder = col('orderId');
+            cMerchantOrder = col('merchantOrderId');
+            cNote = col('note');
             state.headerSeen = true;
             inTable = true;
             method = spec.methodFrom ? spec.methodFrom(state) : '';
@@ -139,11 +183,11 @@ export function tabularParser(spec: LayoutSpec): StatementParser {
         }
         let r = raw;
         // WeChat writes counterparty names with commas unquoted: fold the surplus cells back into that column.
-        if (r.length > width && cpIdx >= 0 && !r.slice(width).every((v) => v === null || v === undefined || (typeof v === 'string' && v.trim() === ''))) {
+        if (r.length > width && cpIdx >= 0 && !blankFrom(r, width)) {
           const extra = r.length - width;
           r = [...r.slice(0, cpIdx), r.slice(cpIdx, cpIdx + extra + 1).map((v) => String(v ?? '')).join(','), ...r.slice(cpIdx + extra + 1)];
         }
-        const t0 = r[idx.time!];
+        const t0 = r[cTime];
         const time = parseBeijingTime(typeof t0 === 'string' ? t0.trim() : t0);
         if (spec.isoTimes && !resaved && typeof t0 === 'string' && t0.charCodeAt(4) === 47 /* '/' */) {
           resaved = true;
@@ -188,8 +232,7 @@ export function tabularParser(spec: LayoutSpec): StatementParser {
           badTail = `line ${line}: ${r.map(cellText).join(',').slice(0, 60)}`;
           continue;
         }
-        const get = (k: ColumnKey): string => (idx[k] === undefined ? '' : cellText(r[idx[k]!]));
-        const orderId = get('orderId');
+        const orderId = textAt(r, cOrder);
         if (isExcelScientific(orderId)) {
           throw new StatementError(
             'EXCEL_RESAVED',
@@ -202,15 +245,15 @@ export function tabularParser(spec: LayoutSpec): StatementParser {
           time,
           direction,
           amount,
-          counterparty: get('counterparty'),
-          counterpartyAccount: get('counterpartyAccount'),
-          item: get('item'),
-          platformCategory: get('platformCategory'),
-          method: idx.method === undefined ? method : get('method'),
-          status: get('status'),
+          counterparty: textAt(r, cCounterparty),
+          counterpartyAccount: textAt(r, cAccount),
+          item: textAt(r, cItem),
+          platformCategory: textAt(r, cCategory),
+          method: cMethod < 0 ? method : textAt(r, cMethod),
+          status: textAt(r, cStatus),
           orderId,
-          merchantOrderId: get('merchantOrderId'),
-          note: get('note'),
+          merchantOrderId: textAt(r, cMerchantOrder),
+          note: textAt(r, cNote),
         };
         if (idx.balance !== undefined) tx.balance = parseFen(r[idx.balance]);
         emit(tx);
