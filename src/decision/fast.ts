@@ -5,7 +5,7 @@
 // expression, so the results are the expression language's by construction.
 import type { CompiledExpression } from '../expression/types.js';
 import { loadAt, takeSite } from './site-loads.js';
-import { isPlainObject } from './values.js';
+import { isPlainObject, propertyName } from './values.js';
 
 const IDENT = '[A-Za-z_][A-Za-z0-9_]*';
 const PATH = `${IDENT}(?:\\.${IDENT})*`;
@@ -21,7 +21,7 @@ const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 const MISS: unique symbol = Symbol('miss');
 
 function reader(path: string): ((input: unknown) => unknown) | undefined {
-  const segs = path.split('.');
+  const segs = path.split('.').map(propertyName);
   if (segs.some((s) => RESERVED.has(s) || FORBIDDEN.has(s))) return undefined;
   // No own-property checks needed: every property inherited from Object.prototype is a function (and
   // `__proto__` / `constructor` are refused above), so an inherited name never yields a plain object or a
@@ -155,7 +155,7 @@ interface Shape {
 const shapes = new WeakMap<CompiledExpression, Shape>();
 
 function remember(expr: CompiledExpression, path: string, compare?: Shape['compare']): void {
-  const segs = path.split('.');
+  const segs = path.split('.').map(propertyName);
   shapes.set(expr, { parent: segs.slice(0, -1), key: segs[segs.length - 1]!, compare });
 }
 
@@ -292,6 +292,55 @@ export class ExpressionBatch {
         out[i] = new BatchFailure(err);
       }
     }
+  }
+
+  /**
+   * For conditions (a rule set): the expressions whose value is `true`, as their indexes in `fired`, in order;
+   * an expression that threw is listed as `-(index + 1)` and its error kept in `failures[index]`. Returns how
+   * many entries were written. One pass, no per-expression result array for the caller to scan again.
+   */
+  evaluateFired(input: unknown, env: { now: number }, fired: Int32Array, failures: unknown[]): number {
+    const resolved = this.resolve(input);
+    const { parentOf, sites, ops, nums, lits, keys, exprs } = this;
+    let count = 0;
+    for (let i = 0; i < exprs.length; i++) {
+      const p = parentOf[i]!;
+      if (p >= 0) {
+        const obj = resolved[p];
+        if (obj !== MISS) {
+          const v = loadAt(sites[i]!, obj as Record<string, unknown>, keys[i]!);
+          const t = typeof v;
+          const op = ops[i]!;
+          let r: boolean | undefined;
+          if (op >= NUM_LT && op <= NUM_NE) {
+            if (t === 'number') {
+              const x = v as number;
+              const k = nums[i]!;
+              r = op === NUM_LT ? x < k : op === NUM_LE ? x <= k : op === NUM_GT ? x > k : op === NUM_GE ? x >= k : op === NUM_EQ ? x === k : x !== k;
+            }
+          } else if (op === BOOL_EQ || op === BOOL_NE) {
+            if (t === 'boolean') r = op === BOOL_EQ ? v === lits[i] : v !== lits[i];
+          } else if (op === STR_EQ || op === STR_NE) {
+            if (t === 'string') r = op === STR_EQ ? v === lits[i] : v !== lits[i];
+          } else if (op === IN_STR || op === IN_NUM) {
+            if (t === (op === IN_STR ? 'string' : 'number')) r = (lits[i] as readonly unknown[]).includes(v);
+          } else if (op === OP_READ) {
+            if (t === 'number' || t === 'string' || t === 'boolean') r = v === true;
+          }
+          if (r !== undefined) {
+            if (r) fired[count++] = i;
+            continue;
+          }
+        }
+      }
+      try {
+        if (exprs[i]!.evaluate(input, undefined, env) === true) fired[count++] = i;
+      } catch (err) {
+        failures[i] = new BatchFailure(err);
+        fired[count++] = -(i + 1);
+      }
+    }
+    return count;
   }
 }
 

@@ -41,9 +41,18 @@ export function mergeInto(out: Obj, patch: Obj): Obj {
   return out;
 }
 
-/** Splits a dotted output path (`discount.percentage`) into segments, rejecting prototype keys. */
+/**
+ * `key` as a property-name string. Keys cut out of strategy text are fresh strings; V8's keyed loads and stores
+ * compare a key with the cached property name by pointer, so such a key is looked up in the string table on
+ * every access. Object.keys returns the internalized name, which matches at once.
+ */
+export function propertyName(key: string): string {
+  return Object.keys({ [key]: 0 })[0]!;
+}
+
+/** Splits a dotted output path (`discount.percentage`) into segments (as property names, see propertyName). */
 export function splitPath(path: string): string[] {
-  return path.split('.').map((s) => s.trim());
+  return path.split('.').map((s) => propertyName(s.trim()));
 }
 
 const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);

@@ -8,6 +8,7 @@ import { add, div, mod, mul, sub } from './decimal.js';
 import { DATE_METHODS, LIBRARY } from './library.js';
 import { MAX_CLOSURE_ITERATIONS } from './limits.js';
 import type { ExpressionEnv } from './types.js';
+import { memberLoadAt, takeMemberSite } from './member-loads.js';
 import { compare, equals, fixNumber, Interval, isPlainObject, own, scalarText, setOwn, shallowCopy, toList, toText, typeName } from './values.js';
 
 /** A compiled node: (input, self, env) → value. */
@@ -133,6 +134,24 @@ function compile(ctx: Ctx, node: Node): Fn {
 }
 
 // ---- access ----
+/**
+ * `own(o, key)` with the read at load site `site` (see member-loads.ts): the same checks, but the value is
+ * read where the inline cache sees one key (a shared `o[key]` read is megamorphic).
+ */
+function ownAt(site: number, o: unknown, key: string): unknown {
+  if (typeof o === 'object' && o !== null && Object.hasOwn(o, key)) {
+    const v = memberLoadAt(site, o as Record<string, unknown>, key);
+    // Arrays expose only indexes (through [i]), never `length` by name.
+    return v === undefined || typeof v === 'function' || Array.isArray(o) ? null : v;
+  }
+  return null;
+}
+
+/** `key` as a property-name string (internalized: the load's key check is then a pointer comparison). */
+function propertyName(key: string): string {
+  return Object.keys({ [key]: 0 })[0]!;
+}
+
 /** `a.b.c` from the input (or from `$`, `#`, any expression): one closure walking fixed keys. */
 function compileAccess(ctx: Ctx, node: NodeOf<'ident'> | NodeOf<'member'>): Fn {
   const keys: string[] = [];
@@ -142,23 +161,26 @@ function compileAccess(ctx: Ctx, node: NodeOf<'ident'> | NodeOf<'member'>): Fn {
     base = base.object;
   }
   if (base.kind === 'ident') keys.unshift(base.name);
-  const k0 = keys[0]!, k1 = keys[1]!, k2 = keys[2]!;
   const n = keys.length;
-  if (base.kind === 'ident') {
-    if (n === 1) return (i) => own(i, k0);
-    if (n === 2) return (i) => own(own(i, k0), k1);
-    if (n === 3) return (i) => own(own(own(i, k0), k1), k2);
+  const b = base.kind === 'ident' ? null : compile(ctx, base);
+  const names = keys.map(propertyName);
+  const sites = names.map(() => takeMemberSite());
+  const k0 = names[0]!, k1 = names[1]!, k2 = names[2]!;
+  const s0 = sites[0]!, s1 = sites[1]!, s2 = sites[2]!;
+  if (b === null) {
+    if (n === 1) return (i) => ownAt(s0, i, k0);
+    if (n === 2) return (i) => ownAt(s1, ownAt(s0, i, k0), k1);
+    if (n === 3) return (i) => ownAt(s2, ownAt(s1, ownAt(s0, i, k0), k1), k2);
     return (i) => {
       let v: unknown = i;
-      for (let k = 0; k < n; k++) v = own(v, keys[k]!);
+      for (let k = 0; k < n; k++) v = ownAt(sites[k]!, v, names[k]!);
       return v;
     };
   }
-  const b = compile(ctx, base);
-  if (n === 1) return (i, s, e) => own(b(i, s, e), k0);
+  if (n === 1) return (i, s, e) => ownAt(s0, b(i, s, e), k0);
   return (i, s, e) => {
     let v = b(i, s, e);
-    for (let k = 0; k < n; k++) v = own(v, keys[k]!);
+    for (let k = 0; k < n; k++) v = ownAt(sites[k]!, v, names[k]!);
     return v;
   };
 }
@@ -222,7 +244,7 @@ function stringOf(ctx: Ctx, node: Node, v: unknown): string {
 
 function compileObject(ctx: Ctx, node: NodeOf<'object'>): Fn {
   const entries = node.entries.map((en) => ({
-    key: typeof en.key === 'string' ? en.key : compile(ctx, en.key),
+    key: typeof en.key === 'string' ? propertyName(en.key) : compile(ctx, en.key),
     value: compile(ctx, en.value),
   }));
   return (i, s, e) => {

@@ -68,3 +68,32 @@ test('ExpressionBatch answers exactly as each expression does, failures included
     });
   }
 });
+
+test('ExpressionBatch.evaluateFired lists exactly the expressions that are true, in order, and the failures', () => {
+  const exprs = [...sources, 'a.b + "x" > 1', 'len(a) > 1', 'a.b + 1 == 4'].map((src) => specialize(compileExpression(src)));
+  const batch = new ExpressionBatch(exprs);
+  const fired = new Int32Array(exprs.length);
+  const failures: unknown[] = new Array(exprs.length).fill(undefined);
+  let sawTrue = false;
+  let sawFailure = false;
+  for (const input of inputs) {
+    const expected: number[] = [];
+    exprs.forEach((e, i) => {
+      try {
+        if (e.evaluate(input, undefined, {}) === true) expected.push(i);
+      } catch {
+        expected.push(-(i + 1));
+      }
+    });
+    const count = batch.evaluateFired(input, { now: 0 }, fired, failures);
+    assert.deepEqual([...fired.subarray(0, count)], expected, JSON.stringify(input));
+    for (const i of expected) {
+      if (i >= 0) sawTrue = true;
+      else {
+        sawFailure = true;
+        assert.ok(failures[-i - 1] instanceof BatchFailure);
+      }
+    }
+  }
+  assert.ok(sawTrue && sawFailure, 'the inputs exercise both');
+});

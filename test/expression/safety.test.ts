@@ -72,6 +72,37 @@ test('4. functions and prototype getters in the input are never called', () => {
   assert.equal(called, 0);
 });
 
+test('4b. member reads cached per load site still read own data properties only', () => {
+  // More member reads than load sites (64), so sites are shared between keys and object shapes.
+  let called = 0;
+  class Host {
+    get k3(): string {
+      called++;
+      return 'leaked';
+    }
+  }
+  const keys = Array.from({ length: 150 }, (_x, i) => `k${i}`);
+  const exprs = keys.map((k) => compileExpression(`o.${k}`));
+  const plain = Object.fromEntries(keys.map((k, i) => [k, i]));
+  const cases: [unknown, (i: number) => unknown][] = [
+    [{ o: plain }, (i) => i],
+    [{ o: Object.assign(Object.create(null), plain) }, (i) => i],
+    [{ o: Object.create(plain) }, () => null], // inherited data is not own
+    [{ o: new Host() }, () => null],
+    [{ o: keys.map((_k, i) => i) }, () => null],
+    [{ o: { k3: () => 1, k4: undefined, k5: null } }, () => null],
+    [{ o: 'k3' }, () => null],
+  ];
+  for (let round = 0; round < 3; round++) {
+    for (const [input, want] of cases) exprs.forEach((e, i) => assert.equal(e.evaluate(input, undefined, {}), want(i), `${e.source} on case ${cases.findIndex((c) => c[0] === input)}`));
+  }
+  assert.equal(called, 0);
+  const json = JSON.parse('{"o": {"__proto__": {"x": 1}, "toString": 5}}');
+  assert.deepEqual(ev('o.__proto__', json), { x: 1 }, 'an own "__proto__" key from JSON is data');
+  assert.equal(ev('o.toString', json), 5);
+  assert.equal(ev('o.__proto__', { o: {} }), null);
+});
+
 test('5. deep nesting fails with a clear error, never a stack overflow', () => {
   const deep = [
     '('.repeat(10_000) + '1' + ')'.repeat(10_000),

@@ -60,7 +60,7 @@ export function compileExpressionNode(content: Obj, issue: IssueSink): { run: Co
         throw new NodeFailure(`expression '${a.key}' failed: ${(err as Error).message}`, { cause: err });
       }
       if (a.readsSelf && v !== null && typeof v === 'object') v = cloneValue(v);
-      if (a.site >= 0) storeAt(a.site, out, a.key, v);
+      if (a.site >= 0) storeAt(a.site, out, a.path[0]!, v);
       else setPath(out, a.path, v, (owned ??= []));
     }
     return { output: out };

@@ -69,8 +69,9 @@ export const compileRuleSet: CustomNodeCompiler = (config, ctx): CompiledNode | 
   const n = rules.length;
   // Per-rule hit and reason templates, copied per hit (never shared: callers may keep and modify results).
   const codes = rules.map((r) => r.reasonCode ?? r.id);
-  // Condition values of the evaluation in progress (filled and read within one evaluate, which never re-enters).
-  const scratch: unknown[] = new Array(n).fill(false);
+  // Fired rules of the evaluation in progress (filled and read within one evaluate, which never re-enters).
+  const fired = new Int32Array(n);
+  const failures: unknown[] = new Array(n).fill(undefined);
   // False when no later node reads `hits` (see omitUnread); tracing always builds them.
   let hitsLive = true;
 
@@ -86,12 +87,14 @@ export const compileRuleSet: CustomNodeCompiler = (config, ctx): CompiledNode | 
       const reasons: { code: string; message?: string; score: number }[] = [];
       let errors: { id: string; message: string }[] | undefined;
       let total = 0;
-      const values = scratch;
-      batch.evaluateAll(input, nctx.env, values);
-      for (let i = 0; i < n; i++) {
-        const fired = values[i];
-        if (fired !== true) {
-          if (typeof fired === 'object' && fired instanceof BatchFailure) (errors ??= []).push({ id: rules[i]!.id, message: fired.message });
+      const count = batch.evaluateFired(input, nctx.env, fired, failures);
+      let k = 0;
+      for (; k < count; k++) {
+        const i = fired[k]!;
+        if (i < 0) {
+          const f = failures[-i - 1] as BatchFailure;
+          failures[-i - 1] = undefined;
+          (errors ??= []).push({ id: rules[-i - 1]!.id, message: f.message });
           continue;
         }
         const rule = rules[i]!;
@@ -101,6 +104,8 @@ export const compileRuleSet: CustomNodeCompiler = (config, ctx): CompiledNode | 
         reasons.push(rule.reason ? { code: codes[i]!, message: rule.reason, score: rule.score } : { code: codes[i]!, score: rule.score });
         if (firstHit) break;
       }
+      // Failures after a first hit are not reported (as before); drop them so they are not kept alive.
+      for (; k < count; k++) if (fired[k]! < 0) failures[-fired[k]! - 1] = undefined;
       const output: Record<string, unknown> = withHits ? { hit: hitCount > 0, hitCount, totalScore: total, hits, reasons } : { hit: hitCount > 0, hitCount, totalScore: total, reasons };
       if (errors) output.errors = errors;
       return nctx.trace ? { output, matched: hits.map(hitId) } : { output };
