@@ -8,7 +8,6 @@ export interface OpGroup {
   /** Position in the plan's `groups`. */
   index: number;
   keys: string[];
-  keyIndex: Map<string, number>;
   /** Flat op list: op code then its arguments (see the op tables in memory-store.ts and redis-lua.ts). */
   ops: (string | number)[];
   /** Read plans: the op code of each result, so results decode the same way from every store. */
@@ -27,30 +26,27 @@ export function entityTag(tenant: string, path: string, value: string): string {
   return `${safe(tenant)}:${path}:${safe(value)}`;
 }
 
+// A plan has a few groups of a few keys each (one group per entity an event touches): linear searches over them
+// cost less than a Map per plan and per group, which a pipelined burst of plans would keep alive across
+// collections.
 export class PlanBuilder {
   readonly groups: OpGroup[] = [];
-  private readonly byTag = new Map<string, OpGroup>();
-  private readonly shared = new Map<string, [number, number]>();
+  private shared: Map<string, [number, number]> | undefined;
 
   group(tag: string): OpGroup {
-    let g = this.byTag.get(tag);
-    if (!g) {
-      g = { tag, index: this.groups.length, keys: [IDS_KEY], keyIndex: new Map([[IDS_KEY, 0]]), ops: [], kinds: [] };
-      this.byTag.set(tag, g);
-      this.groups.push(g);
-    }
+    const groups = this.groups;
+    for (let i = 0; i < groups.length; i++) if (groups[i].tag === tag) return groups[i];
+    const g: OpGroup = { tag, index: groups.length, keys: [IDS_KEY], ops: [], kinds: [] };
+    groups.push(g);
     return g;
   }
 
   /** 1-based key index (Lua KEYS numbering) of `suffix` within the group. */
   key(g: OpGroup, suffix: string): number {
-    let i = g.keyIndex.get(suffix);
-    if (i === undefined) {
-      i = g.keys.length;
-      g.keys.push(suffix);
-      g.keyIndex.set(suffix, i);
-    }
-    return i + 1;
+    const keys = g.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === suffix) return i + 1;
+    keys.push(suffix);
+    return keys.length;
   }
 
   /** Adds a write op `op ki ...args` on key `suffix` of the entity `tag`. */
@@ -73,10 +69,11 @@ export class PlanBuilder {
 
   /** Like `read`, but the same `id` within one plan shares one result (e.g. one profile fetch per entity). */
   readOnce(id: string, tag: string, suffix: string, kind: string, args: (string | number)[]): [number, number] {
-    let h = this.shared.get(id);
+    const shared = (this.shared ??= new Map());
+    let h = shared.get(id);
     if (!h) {
       h = this.read(tag, suffix, kind, args);
-      this.shared.set(id, h);
+      shared.set(id, h);
     }
     return h;
   }
