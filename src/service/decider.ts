@@ -190,7 +190,7 @@ export class Decider {
     const now = this.o.clock();
     // The route hands over its own freshly validated event with tenantId set: no copy on the hot path.
     const ev: RiskEvent = event.tenantId === tenantId ? event : { ...event, tenantId };
-    const active = await this.o.runtime.forEvent(tenantId, event.type);
+    const active = this.o.runtime.cached(tenantId, event.type) ?? (await this.o.runtime.forEvent(tenantId, event.type));
     const degraded: string[] = [];
     let features: Record<string, unknown> = {};
     if (active.features.length > 0) {

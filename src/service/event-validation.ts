@@ -46,7 +46,10 @@ export function validateEvent(body: unknown, prefix = 'body'): EventValidation {
   } else {
     subj = {};
     let n = 0;
-    for (const [k, v] of Object.entries(subject as Record<string, unknown>)) {
+    // for-in over the parsed JSON object (own, enumerable keys only): no entries arrays on every event.
+    const src = subject as Record<string, unknown>;
+    for (const k in src) {
+      const v = src[k];
       if (v === undefined || v === null) continue;
       if (typeof v === 'number' && Number.isFinite(v)) subj[k] = String(v);
       else if (typeof v !== 'string') fields.push({ field: `${prefix}.subject.${k}`, message: 'must be a string' });

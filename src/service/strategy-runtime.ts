@@ -51,6 +51,12 @@ export class StrategyRuntime {
     this.ttl = opts.bindingTtlMs ?? 5000;
   }
 
+  /** The binding resolved within the TTL, without a promise (the hot path's usual case); undefined: call forEvent. */
+  cached(tenantId: string, eventType: string): ActiveStrategy | undefined {
+    const hit = this.bindings.get(tenantId + '\0' + eventType);
+    return hit && this.opts.clock() - hit.checkedAt < this.ttl ? hit.value : undefined;
+  }
+
   /** The strategy for an event type; empty when nothing is bound. */
   async forEvent(tenantId: string, eventType: string): Promise<ActiveStrategy> {
     const k = tenantId + '\0' + eventType;

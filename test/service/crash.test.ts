@@ -18,7 +18,12 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; url: strin
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    // A server that has not started in time is killed: left running, it kept the test process (and the
+    // whole suite) waiting. 45 s: on a loaded 2-core machine start-up alone took more than 30 s.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${out}`));
+    }, 45_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /running at (http:\/\/\S+)/.exec(out);

@@ -76,6 +76,11 @@ for (const d of await dialects('log')) {
       assert.deepEqual(r?.features, { bankCard: '622202*********0123', n: 3 });
       const raw = await s.db.selectFrom('events').select(['trace', 'features']).executeTakeFirstOrThrow();
       assert.ok(!raw.trace!.includes('13812345678') && !raw.features!.includes('6222021234567890123'));
+      // Nested personal fields too (features without any are stored as they are, without a masked copy).
+      await s.log.append(ev(3, { features: { n: 1, graph: { peers: [{ phone: '13900001111' }] } } }));
+      await s.log.append(ev(4, { features: { n: 2, graph: { degree: 3, tags: ['a'] } } }));
+      assert.deepEqual((await s.log.get('t1', 'e3'))?.features, { n: 1, graph: { peers: [{ phone: '139****1111' }] } });
+      assert.deepEqual((await s.log.get('t1', 'e4'))?.features, { n: 2, graph: { degree: 3, tags: ['a'] } });
     });
 
     test('bad records are refused, good ones in the same batch still commit', async () => {

@@ -46,3 +46,17 @@ test('payloadHash: the same fingerprint whatever the key order, and unchanged fr
   assert.equal(payloadHash(reordered), payloadHash(ev));
   assert.notEqual(payloadHash({ ...ev, data: { ...ev.data, amount: 1201 } }), payloadHash(ev));
 });
+
+test('canonicalJson: numbers as JSON writes them; payloadHash equals the hash of the canonical wrapper', async () => {
+  for (const n of [0, -0, 1.5, -2, 0.1 + 0.2, 5e-7, 1e21, -1e-300, Number.MAX_VALUE, NaN, Infinity, -Infinity]) {
+    assert.equal(canonicalJson(n), reference(n), String(n));
+    assert.equal(canonicalJson({ v: [n] }), reference({ v: [n] }), String(n));
+  }
+  const { sha256 } = await import('../../src/store/util.js');
+  const events = [
+    { type: 'login', occurredAt: 5, subject: { userId: 'u' }, data: { b: 1, a: [2, -0] } },
+    { type: 'login', occurredAt: 5, subject: { userId: 'u' }, data: undefined as unknown as Record<string, unknown> },
+    { type: 'x', occurredAt: 1.25, subject: {}, data: {} },
+  ];
+  for (const e of events) assert.equal(payloadHash(e), sha256(reference({ type: e.type, occurredAt: e.occurredAt, subject: e.subject, data: e.data })));
+});

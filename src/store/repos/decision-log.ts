@@ -7,7 +7,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
-import { maskPersonalData } from '../../core/mask.js';
+import { isPersonalField, maskPersonalData } from '../../core/mask.js';
 import type { Subject } from '../../core/event.js';
 import type { Database, EventsTable } from '../schema.js';
 import type {
@@ -108,6 +108,26 @@ const subjectValue = (subject: Subject, f: IndexedSubjectField): string | null =
   return typeof v === 'string' && v !== '' ? v : null;
 };
 
+/**
+ * True when maskPersonalData would change the value (a string under a personal field name, at any depth).
+ * Feature values rarely hold any: then they are stored as they are, without the masked deep copy.
+ */
+function hasPersonalData(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (hasPersonalData(v[i])) return true;
+    return false;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (typeof x === 'string' ? isPersonalField(k) : hasPersonalData(x)) return true;
+  }
+  return false;
+}
+
+const masked = <T>(v: T): T => (hasPersonalData(v) ? maskPersonalData(v) : v);
+
 function toRow(r: DecisionInput, now: number): { record: DecisionRecord; values: unknown[] } {
   const subject = r.subject ?? {};
   const data = r.data ?? {};
@@ -118,7 +138,7 @@ function toRow(r: DecisionInput, now: number): { record: DecisionRecord; values:
     recordedAt: r.recordedAt ?? now,
     payloadHash: r.payloadHash ?? payloadHash({ type: r.eventType, occurredAt: r.occurredAt, subject, data }),
     trace: r.trace === undefined ? undefined : maskPersonalData(r.trace),
-    features: r.features === undefined ? undefined : maskPersonalData(r.features),
+    features: r.features === undefined ? undefined : masked(r.features),
   };
   const values: unknown[] = [
     record.tenantId,
