@@ -26,16 +26,21 @@ function reader(path: string): ((input: unknown) => unknown) | undefined {
   // No own-property checks needed: every property inherited from Object.prototype is a function (and
   // `__proto__` / `constructor` are refused above), so an inherited name never yields a plain object or a
   // primitive, and the callers only answer for primitives.
+  // Each path reads through its own load site, from a pool kept apart from the batches' (see site-loads.ts):
+  // these closures share one body for every path, so a plain `o[k]` here would go megamorphic.
   if (segs.length === 1) {
     const [a] = segs as [string];
-    return (input) => (isPlainObject(input) ? input[a] : MISS);
+    const s = takeReaderSite();
+    return (input) => (isPlainObject(input) ? readAt(s, input, a) : MISS);
   }
   if (segs.length === 2) {
     const [a, b] = segs as [string, string];
+    const sa = takeReaderSite();
+    const sb = takeReaderSite();
     return (input) => {
       if (!isPlainObject(input)) return MISS;
-      const x = input[a];
-      return isPlainObject(x) ? x[b] : MISS;
+      const x = readAt(sa, input, a);
+      return isPlainObject(x) ? readAt(sb, x, b) : MISS;
     };
   }
   return (input) => {
@@ -46,6 +51,85 @@ function reader(path: string): ((input: unknown) => unknown) | undefined {
     }
     return cur;
   };
+}
+
+const READER_SITES = 32;
+let nextReaderSite = 0;
+
+function takeReaderSite(): number {
+  const s = nextReaderSite;
+  nextReaderSite = (nextReaderSite + 1) % READER_SITES;
+  return s;
+}
+
+/** `o[k]` at reader site `site`; the cases are identical on purpose (one inline cache each), do not merge them. */
+function readAt(site: number, o: Record<string, unknown>, k: string): unknown {
+  switch (site) {
+    case 0:
+      return o[k];
+    case 1:
+      return o[k];
+    case 2:
+      return o[k];
+    case 3:
+      return o[k];
+    case 4:
+      return o[k];
+    case 5:
+      return o[k];
+    case 6:
+      return o[k];
+    case 7:
+      return o[k];
+    case 8:
+      return o[k];
+    case 9:
+      return o[k];
+    case 10:
+      return o[k];
+    case 11:
+      return o[k];
+    case 12:
+      return o[k];
+    case 13:
+      return o[k];
+    case 14:
+      return o[k];
+    case 15:
+      return o[k];
+    case 16:
+      return o[k];
+    case 17:
+      return o[k];
+    case 18:
+      return o[k];
+    case 19:
+      return o[k];
+    case 20:
+      return o[k];
+    case 21:
+      return o[k];
+    case 22:
+      return o[k];
+    case 23:
+      return o[k];
+    case 24:
+      return o[k];
+    case 25:
+      return o[k];
+    case 26:
+      return o[k];
+    case 27:
+      return o[k];
+    case 28:
+      return o[k];
+    case 29:
+      return o[k];
+    case 30:
+      return o[k];
+    default:
+      return o[k];
+  }
 }
 
 function literal(text: string): number | boolean | string {

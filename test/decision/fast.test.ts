@@ -97,3 +97,22 @@ test('ExpressionBatch.evaluateFired lists exactly the expressions that are true,
   }
   assert.ok(sawTrue && sawFailure, 'the inputs exercise both');
 });
+
+test('path fast paths stay exact with more paths than load sites (shared sites see several keys and shapes)', () => {
+  const paths: string[] = [];
+  for (let i = 0; i < 90; i++) paths.push(i % 3 === 0 ? `k${i}` : `g${i % 7}.f${i}`);
+  const pairs = paths.map((p) => [compileExpression(p), specialize(compileExpression(p))] as const);
+  const data: unknown[] = [];
+  for (let j = 0; j < 6; j++) {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < 90; i += j + 1) {
+      o[`k${i}`] = i * j;
+      const g = (o[`g${i % 7}`] ??= j === 3 ? Object.create(null) : {}) as Record<string, unknown>;
+      g[`f${i}`] = j % 2 ? `s${i}` : i;
+    }
+    data.push(o);
+  }
+  for (let round = 0; round < 3; round++)
+    for (const input of data)
+      pairs.forEach(([slow, fast], i) => assert.deepEqual(fast.evaluate(input, undefined, { now: 0 }), slow.evaluate(input, undefined, { now: 0 }), paths[i]));
+});

@@ -86,6 +86,9 @@ test('decision: thresholds map the score to approve/review/reject and low/medium
   assert.equal(flagged.decision, 'reject');
   assert.equal(flagged.riskLevel, 'high');
   assert.deepEqual(flagged.reasons, [{ code: 'BLACKLIST', message: '命中黑名单' }, { code: 'X1' }, 'plain']);
+  // Strings and object codes share one list of seen codes; empty codes are dropped; objects are copied to code/message/score.
+  const mixed = at(5, { blacklisted: true, extraReasons: ['BLACKLIST', 'plain', { code: 'plain', score: 3 }, '', { code: '' }, { code: 'X2', message: 5, score: 'x', extra: 1 }, 'X2', { code: 'X3', message: 'm', score: 7 }] });
+  assert.deepEqual(mixed.reasons, [{ code: 'BLACKLIST', message: '命中黑名单' }, 'plain', { code: 'X2' }, { code: 'X3', message: 'm', score: 7 }]);
   assert.equal(at(95, { whitelisted: true }).decision, 'approve', 'override wins over the score');
   const noScore = at('n/a');
   assert.deepEqual([noScore.decision, noScore.score], ['review', null], 'an unusable score goes to review');

@@ -17,6 +17,8 @@ interface Flag {
   decision: Verdict;
   override: boolean;
   reason?: Reason;
+  /** Index of `decision` in DECISIONS. */
+  rank: number;
 }
 
 interface Cut {
@@ -65,7 +67,7 @@ export const compileDecisionNode: CustomNodeCompiler = (config, ctx): CompiledNo
     if (r.override !== undefined && typeof r.override !== 'boolean') issue(`${at}.override`, 'override must be true or false');
     const reason = readReason(r.reason, `${at}.reason`, issue);
     const id = typeof r.id === 'string' && r.id ? r.id : `rules[${i}]`;
-    if (when) flags.push({ id, when, decision: decision as Verdict, override: r.override === true, reason });
+    if (when) flags.push({ id, when, decision: decision as Verdict, override: r.override === true, reason, rank: DECISIONS.indexOf(decision as Verdict) });
   });
 
   const reasonSources: CompiledExpression[] = [];
@@ -94,13 +96,11 @@ export const compileDecisionNode: CustomNodeCompiler = (config, ctx): CompiledNo
         s = undefined;
       }
       const reasons: Reason[] = [];
-      // Few reasons per case: a plain array of seen codes beats a Set here.
-      const seen: string[] = [];
       // A score that is not a number cannot clear any threshold: send the case to a person.
       const numeric = typeof s === 'number' && Number.isFinite(s);
       let verdict = numeric ? rank(s as number, thresholds) : 1;
       const level = numeric ? rank(s as number, levels) : 1;
-      if (!numeric) addReason(reasons, seen, SCORE_UNAVAILABLE);
+      if (!numeric) addReason(reasons, SCORE_UNAVAILABLE);
       let overridden: number | undefined;
       let matched: string[] | undefined;
       for (let i = 0; i < flags.length; i++) {
@@ -113,10 +113,10 @@ export const compileDecisionNode: CustomNodeCompiler = (config, ctx): CompiledNo
         }
         if (!fired) continue;
         (matched ??= []).push(f.id);
-        const d = DECISIONS.indexOf(f.decision);
+        const d = f.rank;
         if (f.override) overridden ??= d;
         else if (d > verdict) verdict = d;
-        if (f.reason !== undefined) addReason(reasons, seen, f.reason);
+        if (f.reason !== undefined) addReason(reasons, f.reason);
       }
       for (let i = 0; i < reasonSources.length; i++) {
         let v: unknown;
@@ -125,8 +125,8 @@ export const compileDecisionNode: CustomNodeCompiler = (config, ctx): CompiledNo
         } catch {
           continue;
         }
-        if (Array.isArray(v)) for (let k = 0; k < v.length; k++) addReason(reasons, seen, v[k]);
-        else addReason(reasons, seen, v);
+        if (Array.isArray(v)) for (let k = 0; k < v.length; k++) addReason(reasons, v[k]);
+        else addReason(reasons, v);
       }
       const final = overridden ?? verdict;
       const riskLevel = overridden !== undefined ? final : Math.max(level, final);
@@ -139,19 +139,31 @@ export const compileDecisionNode: CustomNodeCompiler = (config, ctx): CompiledNo
 
 const SCORE_UNAVAILABLE = { code: 'SCORE_UNAVAILABLE', message: 'risk score could not be computed' };
 
-/** Adds a reason (a non-empty string or an object with a string `code`, copied) unless its code was seen. */
-function addReason(reasons: Reason[], seen: string[], r: unknown): void {
-  let reason: Reason | undefined;
-  if (typeof r === 'string' && r) reason = r;
-  else if (isPlainObject(r) && typeof r.code === 'string' && r.code) {
-    const o: { code: string; message?: string; score?: number } = { code: r.code };
+/**
+ * Adds a reason (a non-empty string or an object with a string `code`, copied) unless its code is already listed.
+ * Few reasons per case: scanning the list beats keeping a separate set of seen codes.
+ */
+function addReason(reasons: Reason[], r: unknown): void {
+  let reason: Reason;
+  let key: string;
+  if (typeof r === 'string') {
+    if (!r) return;
+    reason = key = r;
+  } else if (isPlainObject(r) && typeof r.code === 'string' && r.code) {
+    key = r.code;
+    for (let i = 0; i < reasons.length; i++) {
+      const x = reasons[i]!;
+      if ((typeof x === 'string' ? x : x.code) === key) return;
+    }
+    const o: { code: string; message?: string; score?: number } = { code: key };
     if (typeof r.message === 'string') o.message = r.message;
     if (typeof r.score === 'number') o.score = r.score;
-    reason = o;
+    reasons.push(o);
+    return;
+  } else return;
+  for (let i = 0; i < reasons.length; i++) {
+    const x = reasons[i]!;
+    if ((typeof x === 'string' ? x : x.code) === key) return;
   }
-  if (!reason) return;
-  const key = typeof reason === 'string' ? reason : reason.code;
-  if (seen.includes(key)) return;
-  seen.push(key);
   reasons.push(reason);
 }
