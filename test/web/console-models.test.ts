@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, API_KEY, ROOT, apiCall, ensureConsoleBuilt, launchBrowser, shot, skipReason, startService, type Service, inputOf } from './harness.js';
+import { ADMIN_PASSWORD, API_KEY, ROOT, apiCall, ensureConsoleBuilt, launchBrowser, shot, skipReason, startService, type Service, inputOf, pickOption } from './harness.js';
 
 const GERMAN = join(ROOT, '../shared/data/credit/german.csv');
 const skip = skipReason() ?? (existsSync(GERMAN) ? undefined : 'needs ../shared/data/credit/german.csv');
@@ -116,11 +116,8 @@ describe('web console: models', { skip: skip !== undefined }, () => {
 
     // Promote: the model node is pinned, the chosen scorecard node replaced, in a new draft.
     await page.getByTestId('promote-open-modal').click();
-    await page.getByTestId('promote-strategy').click();
-    await page.locator('.ant-select-dropdown:visible').getByText('E2E credit (e2e-credit)').click();
-    await page.locator('.ant-modal').getByText('1 model node(s) use german-sc: German model').waitFor();
-    await page.getByTestId('promote-scorecard-node').click();
-    await page.locator('.ant-select-dropdown:visible').getByText('Hand scorecard (sc)').click();
+    await pickOption(page, page.getByTestId('promote-strategy'), 'E2E credit (e2e-credit)', page.locator('.ant-modal').getByText('1 model node(s) use german-sc: German model'));
+    await pickOption(page, page.getByTestId('promote-scorecard-node'), 'Hand scorecard (sc)', page.locator('.ant-modal .ant-select-selection-item', { hasText: 'Hand scorecard (sc)' }));
     await page.getByTestId('promote-submit').click();
     const result = page.getByTestId('promote-result');
     await result.waitFor();

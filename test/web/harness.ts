@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = process.env.XIEZHI_CHROMIUM ?? '/usr/bin/chromium';
@@ -143,4 +143,25 @@ export async function apiCall<T = any>(base: string, method: string, path: strin
 /** The <input> of an antd control (Input, InputNumber, Select) whose test id sits on the input or on its wrapper. */
 export function inputOf(page: Page, id: string) {
   return page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+}
+
+/**
+ * Picks an antd Select option and waits for what choosing it shows. Under CI load a click can land while the
+ * dropdown is still animating and choose nothing, so the pick is retried (at most three times).
+ */
+export async function pickOption(page: Page, select: Locator, option: string, chosen: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    // A dropdown closing from an earlier pick would take the option lookup: let it go first. One still open
+    // after 2 s is this select's own, left open by a click that chose nothing: pick from it again.
+    const open = page.locator('.ant-select-dropdown:visible');
+    for (let i = 0; i < 40 && (await open.count()) > 0; i++) await page.waitForTimeout(50);
+    if ((await open.count()) === 0) await select.click();
+    await page.locator('.ant-select-dropdown:visible').getByText(option).click();
+    try {
+      await chosen.waitFor({ timeout: 5000 });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
