@@ -8,7 +8,7 @@
 // after another: cross-validation folds skip its start-up and reuse its warmed-up, optimised code.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ModelError } from '../errors.js';
-import { CTRL, binTask, blockTask, fitBins, runItems, splitTask, warmUp, type BinJob, type Shared } from './kernels.js';
+import { CTRL, binTask, blockTask, subsampledHist, fitBins, runItems, splitTask, warmUp, type BinJob, type Shared } from './kernels.js';
 
 /** The helper's doorbell: a job counter it waits on, the generation of messages it must take in, and whether it sleeps. */
 const BELL = { job: 0, gen: 1, sleeping: 2, size: 3 } as const;
@@ -28,6 +28,7 @@ const WARM_ROUNDS = 40;
 // (`patch`, `slots`).
 const HELPER_SOURCE = `'use strict';
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const subsampledHist = (${subsampledHist.toString()});
 const blockTask = (${blockTask.toString()});
 const splitTask = (${splitTask.toString()});
 const runItems = (${runItems.toString()});

@@ -168,6 +168,25 @@ export interface Shared {
   sync?: () => void;
 }
 
+/**
+ * Column subsampling: the histogram of rows[from, to) over only this tree's columns, one column at a time
+ * (the kernels cover all columns at once). Shipped to the helper thread by source, like blockTask.
+ */
+export function subsampledHist(s: Shared, rows: Int32Array, from: number, to: number, hist: Float64Array): void {
+  const { cols, gh, n } = s;
+  for (let jj = 0; jj < s.nCols; jj++) {
+    if (s.colOn[jj] === 0) continue;
+    const cb = s.colFeature[jj]! * n;
+    const hb = s.colOffs[jj]!;
+    for (let k = from; k < to; k++) {
+      const rr = rows[k]!;
+      const bi = hb + (cols[cb + rr]! << 1);
+      hist[bi] += gh[2 * rr]!;
+      hist[bi + 1] += gh[2 * rr + 1]!;
+    }
+  }
+}
+
 /** Block item b: the ops on its part of each node's rows, then (ctrl.round) its part of the round. */
 export function blockTask(s: Shared, b: number): void {
   const ctrl = s.ctrl;
@@ -234,21 +253,7 @@ export function blockTask(s: Shared, b: number): void {
     const hs = side === 1 ? start : l;
     const he = side === 1 ? l : end;
     if (ctrl[11] === 1) s.kernel!(rows, hs, he, s.codes, s.gh, hist);
-    else {
-      // Column subsampling: only this tree's columns, one at a time.
-      const gh = s.gh;
-      for (let jj = 0; jj < s.nCols; jj++) {
-        if (s.colOn[jj] === 0) continue;
-        const cb = s.colFeature[jj]! * n;
-        const hb = s.colOffs[jj]!;
-        for (let k = hs; k < he; k++) {
-          const rr = rows[k]!;
-          const bi = hb + (cols[cb + rr]! << 1);
-          hist[bi] += gh[2 * rr]!;
-          hist[bi + 1] += gh[2 * rr + 1]!;
-        }
-      }
-    }
+    else subsampledHist(s, rows, hs, he, hist);
   }
   if (ctrl[6] !== 1) return;
   // The round: margins from the previous tree's leaves, log-loss gradients, this block's root histogram.
@@ -296,19 +301,7 @@ export function blockTask(s: Shared, b: number): void {
     // The op list is empty in a round, so a synthetic segment is not needed: build over the block's rows.
     const he = full ? be : s.sampleEnd[b]!;
     if (ctrl[11] === 1) s.kernel!(rows, bs, he, s.codes, gh, hist);
-    else {
-      for (let jj = 0; jj < s.nCols; jj++) {
-        if (s.colOn[jj] === 0) continue;
-        const cb = s.colFeature[jj]! * n;
-        const hb = s.colOffs[jj]!;
-        for (let k = bs; k < he; k++) {
-          const rr = rows[k]!;
-          const bi = hb + (cols[cb + rr]! << 1);
-          hist[bi] += gh[2 * rr]!;
-          hist[bi + 1] += gh[2 * rr + 1]!;
-        }
-      }
-    }
+    else subsampledHist(s, rows, bs, he, hist);
   }
 }
 
